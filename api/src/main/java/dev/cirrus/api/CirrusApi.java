@@ -1,0 +1,18 @@
+package dev.cirrus.api;
+
+/** Names shared by the operator and the node daemons: the API group, labels, finalizers. */
+public final class CirrusApi {
+    public static final String GROUP = "cirrus.dev";
+    public static final String VERSION = "v1alpha1";
+
+    /** Label on a VirtualMachine naming the node that runs it: the node daemon's watch selector. */
+    public static final String NODE_LABEL = GROUP + "/node";
+
+    /** Finalizer the operator puts on VMs: addresses are released only after the node cleaned up. */
+    public static final String VM_FINALIZER = GROUP + "/vm-cleanup";
+    /** Finalizer on networks: deletion waits until no VM uses the network. */
+    public static final String NETWORK_FINALIZER = GROUP + "/network-in-use";
+
+    private CirrusApi() {
+    }
+}

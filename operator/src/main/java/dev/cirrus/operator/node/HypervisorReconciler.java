@@ -1,0 +1,63 @@
+package dev.cirrus.operator.node;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+
+import dev.cirrus.api.ConditionTypes;
+import dev.cirrus.api.v1alpha1.Hypervisor;
+import dev.cirrus.api.v1alpha1.HypervisorStatus;
+import dev.cirrus.operator.status.Conditions;
+import dev.cirrus.operator.status.StatusPatch;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The node registry: node daemons create and heartbeat their Hypervisor; this marks a node
+ * {@code Ready=False} once it missed the configured number of heartbeats.
+ */
+@ControllerConfiguration(name = "hypervisor")
+public class HypervisorReconciler implements Reconciler<Hypervisor> {
+    private final HeartbeatPolicy policy;
+    private final NodeEvents events;
+
+    @Inject
+    public HypervisorReconciler(
+            @ConfigProperty(name = "cirrus.node.heartbeat-interval", defaultValue = "10s") Duration interval,
+            @ConfigProperty(name = "cirrus.node.missed-heartbeats", defaultValue = "3") int missed,
+            KubernetesClient client) {
+        this.policy = new HeartbeatPolicy(interval, missed);
+        this.events = new NodeEvents(client);
+    }
+
+    @Override
+    public UpdateControl<Hypervisor> reconcile(Hypervisor node, Context<Hypervisor> context) {
+        HypervisorStatus status = Optional.ofNullable(node.getStatus()).orElseGet(HypervisorStatus::new);
+        Optional<Duration> remaining = policy.remaining(status.lastHeartbeatTime, Instant.now());
+        if (remaining.isPresent()) {
+            // The daemon owns Ready while it beats; look again when the next beat is due.
+            return UpdateControl.<Hypervisor>noUpdate().rescheduleAfter(remaining.get());
+        }
+        String message = status.lastHeartbeatTime == null ? "the node daemon has not reported yet"
+                : "no heartbeat since " + status.lastHeartbeatTime + " (" + policy.missed() + " missed, interval "
+                        + policy.interval().toSeconds() + "s)";
+        boolean wasReady = Conditions.isTrue(status.conditions, ConditionTypes.READY);
+        HypervisorStatus next = copyOf(status);
+        next.conditions = Conditions.set(status.conditions, ConditionTypes.READY, false, "HeartbeatMissed", message,
+                node.getMetadata().getGeneration());
+        if (wasReady) {
+            events.nodeLost(node, message);
+        }
+        return StatusPatch.ifChanged(node, status, next, Hypervisor::new);
+    }
+
+    private static HypervisorStatus copyOf(HypervisorStatus status) {
+        return io.fabric8.kubernetes.client.utils.Serialization.clone(status);
+    }
+}
