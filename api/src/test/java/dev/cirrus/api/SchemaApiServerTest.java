@@ -89,7 +89,7 @@ class SchemaApiServerTest {
                 network("cidr: 'fd00::/64'", "cidr must be an IPv4 CIDR such as 192.168.88.0/24"),
                 network("cidr: 192.168.88.5/24", "cidr must be the network address (host bits zero), e.g. 192.168.88.0/24"),
                 network("cidr: 10.0.0.0/31", "cidr prefix length must be between /8 and /30"),
-                network("{cidr: 192.168.88.0/24, gateway: 192.168.89.1}", "spec.gateway: Invalid value: \"object\": gateway must be inside cidr"),
+                network("{cidr: 192.168.88.0/24, gateway: 192.168.89.1}", "spec.gateway: Invalid value: gateway must be inside cidr"),
                 network("{cidr: 192.168.88.0/24, gateway: router}", "gateway must be an IPv4 address"),
                 network("{cidr: 192.168.88.0/24, dhcp: {rangeStart: 192.168.88.10}}", "dhcp.rangeStart and dhcp.rangeEnd must be given together"),
                 network("{cidr: 192.168.88.0/24, dhcp: {rangeStart: 192.168.88.10, rangeEnd: 192.168.90.10}}", "dhcp.rangeEnd must be inside cidr"),
@@ -99,15 +99,15 @@ class SchemaApiServerTest {
                 network("{cidr: 192.168.88.0/24, dns: {searchDomain: Bad_Domain}}", "dns.searchDomain must be a lowercase DNS domain"),
                 network("{gateway: 192.168.88.1}", "spec.cidr: Required value"),
                 image("{url: ftp://images.local/disk.qcow2, checksum: " + sha() + "}", "url must use the http or https scheme"),
-                image("{url: 'http://', checksum: " + sha() + "}", "url must be a valid absolute URL"),
+                image("{url: 'http://', checksum: " + sha() + "}", "url must be a valid absolute URL with a host"),
                 image("{url: http://images.local/disk.qcow2, checksum: 'md5:1234'}", "checksum must be 'sha256:' followed by 64 lowercase hex digits"),
                 image("{url: http://images.local/disk.qcow2}", "spec.checksum: Required value"),
-                image("{url: http://images.local/disk.iso, checksum: " + sha() + ", format: iso}", "Unsupported value: \"iso\": supported values: \"qcow2\", \"raw\", \"kernel\", \"initrd\""),
+                image("{url: http://images.local/disk.iso, checksum: " + sha() + ", format: iso}", "Unsupported value: \"iso\": supported values: \"initrd\", \"kernel\", \"qcow2\", \"raw\""),
                 Arguments.of("vm cpu 0", vm("bad", "cpu: 0"), "spec.cpu in body should be greater than or equal to 1"),
                 Arguments.of("vm cpu 65", vm("bad", "cpu: 65"), "spec.cpu in body should be less than or equal to 64"),
                 Arguments.of("vm memory word", vm("bad", "memory: lots"), "memory must be a quantity such as 512Mi or 2Gi"),
                 Arguments.of("vm memory small", vm("bad", "memory: 16Mi"), "memory must be between 64Mi and 1Ti"),
-                Arguments.of("vm runStrategy", vm("bad", "runStrategy: Sometimes"), "Unsupported value: \"Sometimes\": supported values: \"Always\", \"RerunOnFailure\", \"Manual\", \"Halted\""),
+                Arguments.of("vm runStrategy", vm("bad", "runStrategy: Sometimes"), "Unsupported value: \"Sometimes\": supported values: \"Always\", \"Halted\", \"Manual\", \"RerunOnFailure\""),
                 Arguments.of("vm no disk", """
                         apiVersion: cirrus.dev/v1alpha1
                         kind: VirtualMachine
@@ -185,6 +185,23 @@ class SchemaApiServerTest {
     void kubectlShowsThePrinterColumns() throws Exception {
         Path kubeconfig = RealApiServer.shared().writeKubeConfig(Files.createTempDirectory("kc").resolve("config"));
         create(vm("columns-vm", "rootDisk: {image: disk}"));
+        create("""
+                apiVersion: cirrus.dev/v1alpha1
+                kind: OverlayNetwork
+                metadata: {name: columns}
+                spec: {cidr: 10.9.0.0/24}
+                """);
+        create("""
+                apiVersion: cirrus.dev/v1alpha1
+                kind: Image
+                metadata: {name: columns}
+                spec: {url: http://images.local/a.qcow2, checksum: %s}
+                """.formatted(sha()));
+        client.resource("""
+                apiVersion: cirrus.dev/v1alpha1
+                kind: Hypervisor
+                metadata: {name: columns-node}
+                """).serverSideApply();
         String[][] expectations = {
                 {"vm", "NAME", "PHASE", "NODE", "IP", "READY", "AGE"},
                 {"onet", "NAME", "CIDR", "GATEWAY", "VNI", "ENCAP", "READY", "AGE"},

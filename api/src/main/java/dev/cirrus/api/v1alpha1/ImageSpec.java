@@ -16,7 +16,7 @@ public class ImageSpec {
     @Size(max = 2048)
     @ValidationRule(value = "self.startsWith('http://') || self.startsWith('https://')",
             message = "url must use the http or https scheme")
-    @ValidationRule(value = "isURL(self)", message = "url must be a valid absolute URL")
+    @ValidationRule(value = "isURL(self) && url(self).getHostname() != ''", message = "url must be a valid absolute URL with a host")
     @JsonPropertyDescription("Where the artifact is downloaded from (http or https).")
     public String url;
 

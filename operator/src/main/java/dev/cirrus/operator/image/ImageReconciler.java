@@ -12,6 +12,7 @@ import dev.cirrus.api.v1alpha1.HypervisorStatus.ImageCacheEntry;
 import dev.cirrus.api.v1alpha1.Image;
 import dev.cirrus.api.v1alpha1.ImageStatus;
 import dev.cirrus.operator.status.Conditions;
+import dev.cirrus.operator.status.Informers;
 import dev.cirrus.operator.status.StatusPatch;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -51,7 +52,7 @@ public class ImageReconciler implements Reconciler<Image> {
         long generation = image.getMetadata().getGeneration();
         next.observedGeneration = generation;
 
-        List<ImageCacheEntry> held = context.getSecondaryResourcesAsStream(Hypervisor.class)
+        List<ImageCacheEntry> held = Informers.all(context, Hypervisor.class)
                 .flatMap(h -> entries(h).stream())
                 .filter(e -> isFor(e, image))
                 .toList();

@@ -1,109 +1,240 @@
 package dev.cirrus.operator.vm;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
+import jakarta.inject.Inject;
+
+import dev.cirrus.api.CirrusApi;
 import dev.cirrus.api.ConditionTypes;
+import dev.cirrus.api.v1alpha1.Hypervisor;
 import dev.cirrus.api.v1alpha1.Image;
 import dev.cirrus.api.v1alpha1.OverlayNetwork;
+import dev.cirrus.api.v1alpha1.RunStrategy;
 import dev.cirrus.api.v1alpha1.VirtualMachine;
 import dev.cirrus.api.v1alpha1.VirtualMachineStatus;
 import dev.cirrus.api.v1alpha1.VmPhase;
+import dev.cirrus.operator.node.NodeView;
 import dev.cirrus.operator.status.Conditions;
-import dev.cirrus.operator.status.StatusPatch;
+import dev.cirrus.operator.status.Informers;
 import dev.cirrus.operator.status.Verdict;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * A VM's cluster-level life: its references are checked first (clear conditions when something is
- * missing), then it waits to be scheduled. Reads as the list of steps in {@link #reconcile}.
+ * A VM's cluster-level life, as steps: check its references, wait for its networks, place it and
+ * give it addresses (stored in status first), then label it for its node. On delete, wait for the
+ * node to clean up (or for the node to be gone) before the addresses are free again.
  */
 @ControllerConfiguration(name = "virtualmachine")
-public class VirtualMachineReconciler implements Reconciler<VirtualMachine> {
+public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cleaner<VirtualMachine> {
     static final String BY_NETWORK = "vm-by-network";
     static final String BY_IMAGE = "vm-by-image";
+    static final String BY_NODE = "vm-by-node";
+    private static final String UNPLACED = "";
+    private static final Duration RETRY = Duration.ofSeconds(10);
+
+    private final VmLedger ledger = new VmLedger();
+    private final Duration nodeLossGrace;
+    private final VmWrites writes;
+
+    @Inject
+    public VirtualMachineReconciler(@ConfigProperty(name = "cirrus.vm.node-loss-grace", defaultValue = "60s") Duration nodeLossGrace,
+            KubernetesClient client) {
+        this.nodeLossGrace = nodeLossGrace;
+        this.writes = new VmWrites(client);
+    }
 
     @Override
     public List<EventSource<?, VirtualMachine>> prepareEventSources(EventSourceContext<VirtualMachine> context) {
         IndexerResourceCache<VirtualMachine> vms = context.getPrimaryCache();
         vms.addIndexer(BY_NETWORK, vm -> keys(vm, VmReferences.networkNames(vm.getSpec())));
         vms.addIndexer(BY_IMAGE, vm -> keys(vm, VmReferences.imageNames(vm.getSpec())));
+        vms.addIndexer(BY_NODE, vm -> List.of(vm.getStatus() == null || vm.getStatus().nodeName == null ? UNPLACED : vm.getStatus().nodeName));
         return List.of(
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(OverlayNetwork.class, VirtualMachine.class)
-                        .withSecondaryToPrimaryMapper(n -> usersOf(vms, BY_NETWORK, n))
+                        .withSecondaryToPrimaryMapper(n -> ids(vms.byIndex(BY_NETWORK, key(n))))
                         .build(), context),
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(Image.class, VirtualMachine.class)
-                        .withSecondaryToPrimaryMapper(i -> usersOf(vms, BY_IMAGE, i))
+                        .withSecondaryToPrimaryMapper(i -> ids(vms.byIndex(BY_IMAGE, key(i))))
+                        .build(), context),
+                // A node change concerns the VMs on it and every VM still waiting for a node.
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(Hypervisor.class, VirtualMachine.class)
+                        .withSecondaryToPrimaryMapper(h -> ids(Stream.concat(vms.byIndex(BY_NODE, h.getMetadata().getName()).stream(),
+                                vms.byIndex(BY_NODE, UNPLACED).stream()).toList()))
                         .build(), context));
-    }
-
-    private static List<String> keys(VirtualMachine vm, Set<String> names) {
-        return names.stream().map(n -> vm.getMetadata().getNamespace() + "/" + n).toList();
-    }
-
-    private static Set<ResourceID> usersOf(IndexerResourceCache<VirtualMachine> vms, String index, HasMetadata used) {
-        return vms.byIndex(index, used.getMetadata().getNamespace() + "/" + used.getMetadata().getName()).stream()
-                .map(ResourceID::fromResource)
-                .collect(Collectors.toSet());
     }
 
     @Override
     public UpdateControl<VirtualMachine> reconcile(VirtualMachine vm, Context<VirtualMachine> context) {
         VirtualMachineStatus previous = Optional.ofNullable(vm.getStatus()).orElseGet(VirtualMachineStatus::new);
-        VirtualMachineStatus next = io.fabric8.kubernetes.client.utils.Serialization.clone(previous);
-        long generation = vm.getMetadata().getGeneration();
-        next.observedGeneration = generation;
+        VirtualMachineStatus next = Serialization.clone(previous);
+        next.observedGeneration = vm.getMetadata().getGeneration();
 
         Verdict references = checkReferences(vm, context);
-        next.conditions = Conditions.set(previous.conditions, ConditionTypes.VALID, references.ok(), references.reason(),
-                references.message(), generation);
+        setCondition(next, ConditionTypes.VALID, references);
         if (!references.ok()) {
-            next.phase = VmPhase.Pending;
-            next.conditions = Conditions.set(next.conditions, ConditionTypes.READY, false, references.reason(),
-                    references.message(), generation);
-            return StatusPatch.ifChanged(vm, previous, next, VirtualMachine::new);
+            return waiting(vm, next, VmPhase.Pending, references, Optional.empty());
         }
-        if (next.nodeName == null) {
-            next.phase = VmPhase.Scheduling;
-            next.conditions = Conditions.set(next.conditions, ConditionTypes.SCHEDULED, false, "NoSchedulableNode",
-                    "no Ready Hypervisor can take the VM yet", generation);
-            next.conditions = Conditions.set(next.conditions, ConditionTypes.READY, false, "NotScheduled",
-                    "waiting to be scheduled", generation);
+        Verdict networks = networksReady(vm, context);
+        if (!networks.ok()) {
+            return waiting(vm, next, VmPhase.Pending, networks, Optional.empty());
         }
-        return StatusPatch.ifChanged(vm, previous, next, VirtualMachine::new);
+
+        NodeView nodes = NodeView.of(Informers.all(context, Hypervisor.class).toList(), nodeLossGrace, Instant.now());
+        if (stranded(vm, nodes)) {
+            return waiting(vm, next, VmPhase.Failed, Verdict.fail("NodeLost", "node " + previous.nodeName
+                    + " is lost and runStrategy Manual does not move VMs"), nodes.nextLoss());
+        }
+        VmLedger.Decision decision = ledger.decide(vm, context.getPrimaryCache().list().toList(), networksOf(vm, context),
+                nodes.nodes(), movable(vm) ? nodes.lost() : Set.of());
+        if (!decision.addressed()) {
+            return waiting(vm, next, VmPhase.Pending, Verdict.fail(decision.failureReason(), decision.failureMessage()), Optional.of(RETRY));
+        }
+        if (decision.node().isEmpty()) {
+            setCondition(next, ConditionTypes.SCHEDULED, Verdict.fail("Unschedulable", decision.scheduleMessage()));
+            return waiting(vm, next, VmPhase.Scheduling, Verdict.fail("Unschedulable", decision.scheduleMessage()), nodes.nextLoss());
+        }
+
+        place(next, previous, decision);
+        VirtualMachine stored = writes.status(vm, next);
+        writes.nodeLabel(stored, decision.node().get());
+        return reschedule(nodes.nextLoss());
+    }
+
+    /** Records the decision; a VM moving to another node starts there afresh (node-owned fields reset). */
+    private void place(VirtualMachineStatus next, VirtualMachineStatus previous, VmLedger.Decision decision) {
+        String node = decision.node().get();
+        boolean moved = previous.nodeName != null && !previous.nodeName.equals(node);
+        next.nodeName = node;
+        next.interfaces = decision.interfaces();
+        setCondition(next, ConditionTypes.SCHEDULED, Verdict.ok("Scheduled", decision.scheduleMessage()));
+        boolean nodeReported = !moved && Conditions.find(previous.conditions, ConditionTypes.DOMAIN_RUNNING).isPresent();
+        if (moved) {
+            next.domainId = null;
+            next.bootTime = null;
+            next.vncDisplay = null;
+            next.consoleLog = null;
+            next.conditions = next.conditions.stream()
+                    .filter(c -> !Set.of(ConditionTypes.DOMAIN_RUNNING, ConditionTypes.NETWORK_READY, ConditionTypes.IMAGE_READY).contains(c.getType()))
+                    .toList();
+        }
+        if (!nodeReported) {
+            next.phase = VmPhase.Provisioning;
+            setCondition(next, ConditionTypes.READY, Verdict.fail("Provisioning", "waiting for node " + node + " to start the VM"));
+        }
+    }
+
+    private UpdateControl<VirtualMachine> waiting(VirtualMachine vm, VirtualMachineStatus next, VmPhase phase, Verdict why,
+            Optional<Duration> retry) {
+        next.phase = phase;
+        setCondition(next, ConditionTypes.READY, why);
+        writes.status(vm, next);
+        return reschedule(retry);
+    }
+
+    private static UpdateControl<VirtualMachine> reschedule(Optional<Duration> after) {
+        UpdateControl<VirtualMachine> control = UpdateControl.noUpdate();
+        return after.map(control::rescheduleAfter).orElse(control);
+    }
+
+    private static void setCondition(VirtualMachineStatus status, String type, Verdict verdict) {
+        status.conditions = Conditions.set(status.conditions, type, verdict.ok(), verdict.reason(), verdict.message(),
+                status.observedGeneration);
+    }
+
+    /** Manual VMs follow only their user: when their node is lost they fail instead of moving. */
+    private static boolean movable(VirtualMachine vm) {
+        return vm.getSpec().runStrategy != RunStrategy.Manual;
+    }
+
+    private static boolean stranded(VirtualMachine vm, NodeView nodes) {
+        String node = vm.getStatus() == null ? null : vm.getStatus().nodeName;
+        return node != null && !movable(vm) && nodes.gone(node);
+    }
+
+    @Override
+    public DeleteControl cleanup(VirtualMachine vm, Context<VirtualMachine> context) {
+        String node = vm.getStatus() == null ? null : vm.getStatus().nodeName;
+        if (vm.getMetadata().getFinalizers().contains(CirrusApi.NODE_CLEANUP_FINALIZER)) {
+            NodeView nodes = NodeView.of(Informers.all(context, Hypervisor.class).toList(), nodeLossGrace, Instant.now());
+            if (node != null && !nodes.gone(node)) {
+                VirtualMachineStatus next = Serialization.clone(Optional.ofNullable(vm.getStatus()).orElseGet(VirtualMachineStatus::new));
+                next.phase = VmPhase.Terminating;
+                writes.status(vm, next);
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(nodes.nextLoss().orElse(RETRY));
+            }
+            writes.removeFinalizer(vm, CirrusApi.NODE_CLEANUP_FINALIZER);
+        }
+        ledger.forget(vm.getMetadata().getUid());
+        return DeleteControl.defaultDelete();
     }
 
     private static Verdict checkReferences(VirtualMachine vm, Context<VirtualMachine> context) {
         String namespace = vm.getMetadata().getNamespace();
-        Map<String, OverlayNetwork> networks = inNamespace(context.getSecondaryResourcesAsStream(OverlayNetwork.class).toList(), namespace);
-        Map<String, Image> images = inNamespace(context.getSecondaryResourcesAsStream(Image.class).toList(), namespace);
         Set<String> secrets = Set.of();
         var cloudInit = vm.getSpec().cloudInit;
         if (cloudInit != null && cloudInit.userDataSecretRef != null) {
             Secret secret = context.getClient().secrets().inNamespace(namespace).withName(cloudInit.userDataSecretRef.name).get();
             secrets = secret == null ? Set.of() : Set.of(secret.getMetadata().getName());
         }
-        return VmReferences.check(vm.getSpec(), networks, images, secrets);
+        return VmReferences.check(vm.getSpec(), byName(context, OverlayNetwork.class, namespace), byName(context, Image.class, namespace), secrets);
     }
 
-    private static <T extends HasMetadata> Map<String, T> inNamespace(List<T> resources, String namespace) {
-        return resources.stream()
+    private static Verdict networksReady(VirtualMachine vm, Context<VirtualMachine> context) {
+        List<String> notReady = networksOf(vm, context).values().stream()
+                .filter(n -> n.getStatus() == null || n.getStatus().vni == null || n.getStatus().gateway == null
+                        || !Conditions.isTrue(n.getStatus().conditions, ConditionTypes.READY))
+                .map(n -> n.getMetadata().getName()).sorted().toList();
+        return notReady.isEmpty() ? Verdict.ok("NetworksReady", "networks ready")
+                : Verdict.fail("NetworkNotReady", "network(s) not ready: " + String.join(", ", notReady));
+    }
+
+    /** The VM's networks keyed namespace/name. */
+    private static Map<String, OverlayNetwork> networksOf(VirtualMachine vm, Context<VirtualMachine> context) {
+        Set<String> names = VmReferences.networkNames(vm.getSpec());
+        return byName(context, OverlayNetwork.class, vm.getMetadata().getNamespace()).values().stream()
+                .filter(n -> names.contains(n.getMetadata().getName()))
+                .collect(Collectors.toMap(VirtualMachineReconciler::key, Function.identity()));
+    }
+
+    private static <T extends HasMetadata> Map<String, T> byName(Context<VirtualMachine> context, Class<T> type, String namespace) {
+        return Informers.all(context, type)
                 .filter(r -> namespace.equals(r.getMetadata().getNamespace()))
                 .collect(Collectors.toMap(r -> r.getMetadata().getName(), Function.identity(), (a, b) -> a));
+    }
+
+    private static List<String> keys(VirtualMachine vm, Set<String> names) {
+        return names.stream().map(n -> vm.getMetadata().getNamespace() + "/" + n).toList();
+    }
+
+    private static String key(HasMetadata resource) {
+        return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+    }
+
+    private static Set<ResourceID> ids(List<VirtualMachine> vms) {
+        return vms.stream().map(ResourceID::fromResource).collect(Collectors.toSet());
     }
 }
