@@ -1,11 +1,22 @@
 package dev.cirrus.operator.network;
 
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.cirrus.api.CirrusApi;
 import dev.cirrus.api.ConditionTypes;
+import dev.cirrus.api.v1alpha1.VirtualMachine;
+import dev.cirrus.operator.status.Informers;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import dev.cirrus.api.v1alpha1.OverlayNetwork;
 import dev.cirrus.api.v1alpha1.OverlayNetworkStatus;
 import dev.cirrus.operator.ipam.Ipv4Cidr;
@@ -20,7 +31,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 
 /** Validates a network's addressing, allocates its VNI and reports both in status. */
-@ControllerConfiguration(name = "overlaynetwork")
+@ControllerConfiguration(name = "overlaynetwork", finalizerName = CirrusApi.NETWORK_FINALIZER)
 public class OverlayNetworkReconciler implements Reconciler<OverlayNetwork>, Cleaner<OverlayNetwork> {
     private final VniAllocator vnis = new VniAllocator();
 
@@ -86,7 +97,39 @@ public class OverlayNetworkReconciler implements Reconciler<OverlayNetwork>, Cle
     }
 
     @Override
+    public List<EventSource<?, OverlayNetwork>> prepareEventSources(EventSourceContext<OverlayNetwork> context) {
+        // VMs matter to a network only while it is being deleted (it waits until none uses it).
+        return List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(VirtualMachine.class, OverlayNetwork.class)
+                .withSecondaryToPrimaryMapper(vm -> vm.getSpec() == null || vm.getSpec().interfaces == null ? Set.of()
+                        : vm.getSpec().interfaces.stream()
+                                .map(i -> new ResourceID(i.network, vm.getMetadata().getNamespace()))
+                                .collect(Collectors.toSet()))
+                .build(), context));
+    }
+
+    /** Deletion waits while VMs use the network, and says which. */
+    @Override
     public DeleteControl cleanup(OverlayNetwork network, Context<OverlayNetwork> context) {
+        List<String> users = Informers.all(context, VirtualMachine.class)
+                .filter(vm -> network.getMetadata().getNamespace().equals(vm.getMetadata().getNamespace()))
+                .filter(vm -> vm.getSpec().interfaces != null
+                        && vm.getSpec().interfaces.stream().anyMatch(i -> network.getMetadata().getName().equals(i.network)))
+                .map(vm -> vm.getMetadata().getName())
+                .sorted().toList();
+        if (!users.isEmpty()) {
+            OverlayNetworkStatus previous = Optional.ofNullable(network.getStatus()).orElseGet(OverlayNetworkStatus::new);
+            OverlayNetworkStatus next = io.fabric8.kubernetes.client.utils.Serialization.clone(previous);
+            next.conditions = Conditions.set(previous.conditions, ConditionTypes.READY, false, "InUse",
+                    "deletion waits until no VM uses the network; still used by: " + String.join(", ", users),
+                    network.getMetadata().getGeneration());
+            next.attachedVMs = users.size();
+            if (!io.fabric8.kubernetes.client.utils.Serialization.asJson(next).equals(io.fabric8.kubernetes.client.utils.Serialization.asJson(previous))) {
+                OverlayNetwork copy = io.fabric8.kubernetes.client.utils.Serialization.clone(network);
+                copy.setStatus(next);
+                context.getClient().resource(copy).updateStatus();
+            }
+            return DeleteControl.noFinalizerRemoval();
+        }
         vnis.forget(network.getMetadata().getUid());
         return DeleteControl.defaultDelete();
     }

@@ -22,7 +22,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The node registry: node daemons create and heartbeat their Hypervisor; this marks a node
  * {@code Ready=False} once it missed the configured number of heartbeats.
  */
-@ControllerConfiguration(name = "hypervisor")
+// Heartbeats change only status, never the generation: every event must reach the reconciler.
+@ControllerConfiguration(name = "hypervisor", generationAwareEventProcessing = false)
 public class HypervisorReconciler implements Reconciler<Hypervisor> {
     private final HeartbeatPolicy policy;
     private final NodeEvents events;
@@ -54,7 +55,7 @@ public class HypervisorReconciler implements Reconciler<Hypervisor> {
         if (wasReady) {
             events.nodeLost(node, message);
         }
-        return StatusPatch.ifChanged(node, status, next, Hypervisor::new);
+        return StatusPatch.ifChanged(node, status, next, Hypervisor::new).rescheduleAfter(policy.interval());
     }
 
     private static HypervisorStatus copyOf(HypervisorStatus status) {
