@@ -133,15 +133,19 @@ class OperatorApiServerTest {
         assertThat(condition(awaitCondition(Image.class, "tenant-b", "disk", ConditionTypes.READY, "False"), ConditionTypes.READY)
                 .getReason()).isEqualTo("NotCached");
 
-        Hypervisor node = hypervisor("image-node", Instant.now());
+        hypervisor("image-node", Instant.now());
         HypervisorStatus.ImageCacheEntry entry = new HypervisorStatus.ImageCacheEntry();
         entry.namespace = "tenant-b";
         entry.name = "disk";
         entry.checksum = checksum;
         entry.state = "Ready";
         entry.sizeBytes = 1234L;
-        node.getStatus().images = List.of(entry);
-        client.resource(node).updateStatus();
+        // The operator may write the node's status meanwhile: retry on conflicts like a daemon would.
+        await().atMost(WAIT).ignoreExceptions().until(() -> client.resources(Hypervisor.class).withName("image-node")
+                .editStatus(h -> {
+                    h.getStatus().images = List.of(entry);
+                    return h;
+                }) != null);
 
         Image image = awaitCondition(Image.class, "tenant-b", "disk", ConditionTypes.READY, "True");
         assertThat(image.getStatus().availableNodes).isEqualTo(1);
@@ -162,7 +166,12 @@ class OperatorApiServerTest {
         node.setStatus(new HypervisorStatus());
         node.getStatus().lastHeartbeatTime = lastBeat.toString();
         node.getStatus().conditions = Conditions.set(List.of(), ConditionTypes.READY, true, "Heartbeat", "ok", 1);
-        return client.resource(node).updateStatus();
+        Hypervisor withStatus = node;
+        return await().atMost(WAIT).ignoreExceptions().until(() -> client.resources(Hypervisor.class)
+                .withName(withStatus.getMetadata().getName()).editStatus(h -> {
+                    h.setStatus(withStatus.getStatus());
+                    return h;
+                }), h -> true);
     }
 
     private void apply(String yaml) {

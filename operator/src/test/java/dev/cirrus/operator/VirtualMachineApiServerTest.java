@@ -87,6 +87,19 @@ class VirtualMachineApiServerTest {
                 """.formatted(name, name, ns, extra));
     }
 
+    private void vmWithIp(String name, String ip) {
+        apply("""
+                apiVersion: cirrus.dev/v1alpha1
+                kind: VirtualMachine
+                metadata: {name: %s}
+                spec:
+                  memory: 256Mi
+                  kernelBoot: {kernel: kernel}
+                  nodeSelector: {pool: %s}
+                  interfaces: [{name: eth0, network: net, ip: %s}]
+                """.formatted(name, ns, ip));
+    }
+
     @Test
     void aVmIsScheduledAddressedRunsAndIsDeletedCleanly(TestInfo test) {
         tenant(test);
@@ -132,8 +145,8 @@ class VirtualMachineApiServerTest {
     void twoVmsRacingForOneStaticIpExactlyOneGetsIt(TestInfo test) {
         tenant(test);
         node("n1", 8, "8Gi");
-        CompletableFuture<?> a = CompletableFuture.runAsync(() -> vm("left", "interfaces: [{name: eth0, network: net, ip: 10.50.0.7}]"));
-        CompletableFuture<?> b = CompletableFuture.runAsync(() -> vm("right", "interfaces: [{name: eth0, network: net, ip: 10.50.0.7}]"));
+        CompletableFuture<?> a = CompletableFuture.runAsync(() -> vmWithIp("left", "10.50.0.7"));
+        CompletableFuture<?> b = CompletableFuture.runAsync(() -> vmWithIp("right", "10.50.0.7"));
         CompletableFuture.allOf(a, b).join();
 
         await().atMost(WAIT).until(() -> List.of(get("left"), get("right")).stream()
@@ -188,7 +201,9 @@ class VirtualMachineApiServerTest {
         tenant(test);
         node("small", 1, "512Mi");
         vm("big", "cpu: 2");
-        VirtualMachine waiting = awaitVm("big", v -> v.getStatus() != null && v.getStatus().phase == VmPhase.Scheduling);
+        // The node's first heartbeat may land after the first attempt: wait for the capacity verdict.
+        VirtualMachine waiting = awaitVm("big", v -> v.getStatus() != null && v.getStatus().phase == VmPhase.Scheduling
+                && Conditions.find(v.getStatus().conditions, ConditionTypes.SCHEDULED).map(Condition::getMessage).orElse("").contains("insufficient"));
         Condition scheduled = Conditions.find(waiting.getStatus().conditions, ConditionTypes.SCHEDULED).orElseThrow();
         assertThat(scheduled.getStatus()).isEqualTo("False");
         assertThat(scheduled.getReason()).isEqualTo("Unschedulable");
