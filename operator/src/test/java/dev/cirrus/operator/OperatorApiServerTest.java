@@ -117,8 +117,10 @@ class OperatorApiServerTest {
                 metadata: {name: k, namespace: tenant-a}
                 spec: {url: http://images.local/vmlinuz, checksum: sha256:%s, format: kernel}
                 """.formatted("0".repeat(64)));
-        vm = awaitCondition(VirtualMachine.class, "tenant-a", "orphan", ConditionTypes.VALID, "True");
-        assertThat(condition(vm, ConditionTypes.SCHEDULED).getStatus()).isEqualTo("False");
+        awaitCondition(VirtualMachine.class, "tenant-a", "orphan", ConditionTypes.VALID, "True");
+        // No node in this test: the VM goes on to wait for one.
+        vm = awaitCondition(VirtualMachine.class, "tenant-a", "orphan", ConditionTypes.SCHEDULED, "False");
+        assertThat(condition(vm, ConditionTypes.SCHEDULED).getReason()).isEqualTo("Unschedulable");
     }
 
     @Test

@@ -13,6 +13,8 @@ import dev.cirrus.api.v1alpha1.Image;
 import dev.cirrus.api.v1alpha1.ImageStatus;
 import dev.cirrus.operator.status.Conditions;
 import dev.cirrus.operator.status.Informers;
+import dev.cirrus.operator.status.TransitionEvents;
+import dev.cirrus.operator.metrics.OperatorMetrics;
 import dev.cirrus.operator.status.StatusPatch;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -30,6 +32,13 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  */
 @ControllerConfiguration(name = "image")
 public class ImageReconciler implements Reconciler<Image> {
+    private final TransitionEvents events;
+    private final OperatorMetrics metrics;
+
+    public ImageReconciler(TransitionEvents events, OperatorMetrics metrics) {
+        this.events = events;
+        this.metrics = metrics;
+    }
 
     @Override
     public List<EventSource<?, Image>> prepareEventSources(EventSourceContext<Image> context) {
@@ -47,6 +56,10 @@ public class ImageReconciler implements Reconciler<Image> {
 
     @Override
     public UpdateControl<Image> reconcile(Image image, Context<Image> context) {
+        return metrics.timeReconcile("Image", () -> decide(image, context));
+    }
+
+    private UpdateControl<Image> decide(Image image, Context<Image> context) {
         ImageStatus previous = Optional.ofNullable(image.getStatus()).orElseGet(ImageStatus::new);
         ImageStatus next = new ImageStatus();
         long generation = image.getMetadata().getGeneration();
@@ -71,6 +84,7 @@ public class ImageReconciler implements Reconciler<Image> {
             next.conditions = Conditions.set(previous.conditions, ConditionTypes.READY, false, "NotCached",
                     "no node holds the artifact yet (nodes fetch it when a VM needs it)", generation);
         }
+        events.record(image, previous.conditions, next.conditions);
         return StatusPatch.ifChanged(image, previous, next, Image::new);
     }
 

@@ -12,6 +12,8 @@ import dev.cirrus.api.CirrusApi;
 import dev.cirrus.api.ConditionTypes;
 import dev.cirrus.api.v1alpha1.VirtualMachine;
 import dev.cirrus.operator.status.Informers;
+import dev.cirrus.operator.status.TransitionEvents;
+import dev.cirrus.operator.metrics.OperatorMetrics;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -34,15 +36,26 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 @ControllerConfiguration(name = "overlaynetwork", finalizerName = CirrusApi.NETWORK_FINALIZER)
 public class OverlayNetworkReconciler implements Reconciler<OverlayNetwork>, Cleaner<OverlayNetwork> {
     private final VniAllocator vnis = new VniAllocator();
+    private final TransitionEvents events;
+    private final OperatorMetrics metrics;
+
+    public OverlayNetworkReconciler(TransitionEvents events, OperatorMetrics metrics) {
+        this.events = events;
+        this.metrics = metrics;
+    }
 
     @Override
     public UpdateControl<OverlayNetwork> reconcile(OverlayNetwork network, Context<OverlayNetwork> context) {
+        return metrics.timeReconcile("OverlayNetwork", () -> decide(network, context));
+    }
+
+    private UpdateControl<OverlayNetwork> decide(OverlayNetwork network, Context<OverlayNetwork> context) {
         OverlayNetworkStatus previous = Optional.ofNullable(network.getStatus()).orElseGet(OverlayNetworkStatus::new);
         OverlayNetworkStatus next = new OverlayNetworkStatus();
         long generation = network.getMetadata().getGeneration();
         next.observedGeneration = generation;
         next.readyNodes = previous.readyNodes;
-        next.attachedVMs = previous.attachedVMs;
+        next.attachedVMs = users(network, context).size();
 
         SubnetCheck.Result subnet = SubnetCheck.check(network.getSpec());
         Verdict addressing = subnet.ok() ? overlapCheck(network, context) : Verdict.fail("InvalidSubnet", subnet.error());
@@ -59,6 +72,10 @@ public class OverlayNetworkReconciler implements Reconciler<OverlayNetwork>, Cle
                 : Verdict.ok("Allocated", "VNI " + vni.get() + ", gateway " + next.gateway);
         next.conditions = Conditions.set(next.conditions, ConditionTypes.READY, ready.ok(), ready.reason(),
                 ready.message(), generation);
+        if (vni.isEmpty()) {
+            metrics.allocationFailure("VniExhausted");
+        }
+        events.record(network, previous.conditions, next.conditions);
         return StatusPatch.ifChanged(network, previous, next, OverlayNetwork::new);
     }
 
@@ -88,6 +105,16 @@ public class OverlayNetworkReconciler implements Reconciler<OverlayNetwork>, Cle
         return byTime != 0 ? byTime < 0 : a.getMetadata().getName().compareTo(b.getMetadata().getName()) < 0;
     }
 
+    /** Names of the VMs (in the network's namespace) with an interface on the network. */
+    private static List<String> users(OverlayNetwork network, Context<OverlayNetwork> context) {
+        return Informers.all(context, VirtualMachine.class)
+                .filter(vm -> network.getMetadata().getNamespace().equals(vm.getMetadata().getNamespace()))
+                .filter(vm -> vm.getSpec().interfaces != null
+                        && vm.getSpec().interfaces.stream().anyMatch(i -> network.getMetadata().getName().equals(i.network)))
+                .map(vm -> vm.getMetadata().getName())
+                .sorted().toList();
+    }
+
     private static Map<String, Long> recordedVnis(Context<OverlayNetwork> context) {
         Map<String, Long> recorded = new HashMap<>();
         context.getPrimaryCache().list()
@@ -110,12 +137,7 @@ public class OverlayNetworkReconciler implements Reconciler<OverlayNetwork>, Cle
     /** Deletion waits while VMs use the network, and says which. */
     @Override
     public DeleteControl cleanup(OverlayNetwork network, Context<OverlayNetwork> context) {
-        List<String> users = Informers.all(context, VirtualMachine.class)
-                .filter(vm -> network.getMetadata().getNamespace().equals(vm.getMetadata().getNamespace()))
-                .filter(vm -> vm.getSpec().interfaces != null
-                        && vm.getSpec().interfaces.stream().anyMatch(i -> network.getMetadata().getName().equals(i.network)))
-                .map(vm -> vm.getMetadata().getName())
-                .sorted().toList();
+        List<String> users = users(network, context);
         if (!users.isEmpty()) {
             OverlayNetworkStatus previous = Optional.ofNullable(network.getStatus()).orElseGet(OverlayNetworkStatus::new);
             OverlayNetworkStatus next = io.fabric8.kubernetes.client.utils.Serialization.clone(previous);

@@ -11,7 +11,8 @@ import dev.cirrus.api.v1alpha1.Hypervisor;
 import dev.cirrus.api.v1alpha1.HypervisorStatus;
 import dev.cirrus.operator.status.Conditions;
 import dev.cirrus.operator.status.StatusPatch;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.cirrus.operator.status.TransitionEvents;
+import dev.cirrus.operator.metrics.OperatorMetrics;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -26,19 +27,25 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ControllerConfiguration(name = "hypervisor", generationAwareEventProcessing = false)
 public class HypervisorReconciler implements Reconciler<Hypervisor> {
     private final HeartbeatPolicy policy;
-    private final NodeEvents events;
+    private final TransitionEvents events;
+    private final OperatorMetrics metrics;
 
     @Inject
     public HypervisorReconciler(
             @ConfigProperty(name = "cirrus.node.heartbeat-interval", defaultValue = "10s") Duration interval,
             @ConfigProperty(name = "cirrus.node.missed-heartbeats", defaultValue = "3") int missed,
-            KubernetesClient client) {
+            TransitionEvents events, OperatorMetrics metrics) {
         this.policy = new HeartbeatPolicy(interval, missed);
-        this.events = new NodeEvents(client);
+        this.events = events;
+        this.metrics = metrics;
     }
 
     @Override
     public UpdateControl<Hypervisor> reconcile(Hypervisor node, Context<Hypervisor> context) {
+        return metrics.timeReconcile("Hypervisor", () -> decide(node));
+    }
+
+    private UpdateControl<Hypervisor> decide(Hypervisor node) {
         HypervisorStatus status = Optional.ofNullable(node.getStatus()).orElseGet(HypervisorStatus::new);
         Optional<Duration> remaining = policy.remaining(status.lastHeartbeatTime, Instant.now());
         if (remaining.isPresent()) {
@@ -48,13 +55,10 @@ public class HypervisorReconciler implements Reconciler<Hypervisor> {
         String message = status.lastHeartbeatTime == null ? "the node daemon has not reported yet"
                 : "no heartbeat since " + status.lastHeartbeatTime + " (" + policy.missed() + " missed, interval "
                         + policy.interval().toSeconds() + "s)";
-        boolean wasReady = Conditions.isTrue(status.conditions, ConditionTypes.READY);
         HypervisorStatus next = copyOf(status);
         next.conditions = Conditions.set(status.conditions, ConditionTypes.READY, false, "HeartbeatMissed", message,
                 node.getMetadata().getGeneration());
-        if (wasReady) {
-            events.nodeLost(node, message);
-        }
+        events.record(node, status.conditions, next.conditions);
         return StatusPatch.ifChanged(node, status, next, Hypervisor::new).rescheduleAfter(policy.interval());
     }
 

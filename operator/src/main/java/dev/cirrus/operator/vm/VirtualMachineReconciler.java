@@ -24,6 +24,8 @@ import dev.cirrus.api.v1alpha1.VmPhase;
 import dev.cirrus.operator.node.NodeView;
 import dev.cirrus.operator.status.Conditions;
 import dev.cirrus.operator.status.Informers;
+import dev.cirrus.operator.status.TransitionEvents;
+import dev.cirrus.operator.metrics.OperatorMetrics;
 import dev.cirrus.operator.status.Verdict;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -59,12 +61,14 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
     private final VmLedger ledger = new VmLedger();
     private final Duration nodeLossGrace;
     private final VmWrites writes;
+    private final OperatorMetrics metrics;
 
     @Inject
     public VirtualMachineReconciler(@ConfigProperty(name = "cirrus.vm.node-loss-grace", defaultValue = "60s") Duration nodeLossGrace,
-            KubernetesClient client) {
+            KubernetesClient client, TransitionEvents events, OperatorMetrics metrics) {
         this.nodeLossGrace = nodeLossGrace;
-        this.writes = new VmWrites(client);
+        this.metrics = metrics;
+        this.writes = new VmWrites(client, events, metrics);
     }
 
     @Override
@@ -89,6 +93,10 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
 
     @Override
     public UpdateControl<VirtualMachine> reconcile(VirtualMachine vm, Context<VirtualMachine> context) {
+        return metrics.timeReconcile("VirtualMachine", () -> decide(vm, context));
+    }
+
+    private UpdateControl<VirtualMachine> decide(VirtualMachine vm, Context<VirtualMachine> context) {
         VirtualMachineStatus previous = Optional.ofNullable(vm.getStatus()).orElseGet(VirtualMachineStatus::new);
         VirtualMachineStatus next = Serialization.clone(previous);
         next.observedGeneration = vm.getMetadata().getGeneration();
@@ -111,9 +119,11 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
         VmLedger.Decision decision = ledger.decide(vm, context.getPrimaryCache().list().toList(), networksOf(vm, context),
                 nodes.nodes(), movable(vm) ? nodes.lost() : Set.of());
         if (!decision.addressed()) {
+            metrics.allocationFailure(decision.failureReason());
             return waiting(vm, next, VmPhase.Pending, Verdict.fail(decision.failureReason(), decision.failureMessage()), Optional.of(RETRY));
         }
         if (decision.node().isEmpty()) {
+            metrics.allocationFailure("Unschedulable");
             setCondition(next, ConditionTypes.SCHEDULED, Verdict.fail("Unschedulable", decision.scheduleMessage()));
             return waiting(vm, next, VmPhase.Scheduling, Verdict.fail("Unschedulable", decision.scheduleMessage()), nodes.nextLoss());
         }
@@ -189,6 +199,7 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
             writes.removeFinalizer(vm, CirrusApi.NODE_CLEANUP_FINALIZER);
         }
         ledger.forget(vm.getMetadata().getUid());
+        metrics.vmPhase(vm.getMetadata().getUid(), null);
         return DeleteControl.defaultDelete();
     }
 

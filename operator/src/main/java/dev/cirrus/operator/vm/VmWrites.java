@@ -6,6 +6,8 @@ import java.util.Objects;
 import dev.cirrus.api.CirrusApi;
 import dev.cirrus.api.v1alpha1.VirtualMachine;
 import dev.cirrus.api.v1alpha1.VirtualMachineStatus;
+import dev.cirrus.operator.metrics.OperatorMetrics;
+import dev.cirrus.operator.status.TransitionEvents;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
@@ -17,18 +19,25 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  */
 final class VmWrites {
     private final KubernetesClient client;
+    private final TransitionEvents events;
+    private final OperatorMetrics metrics;
 
-    VmWrites(KubernetesClient client) {
+    VmWrites(KubernetesClient client, TransitionEvents events, OperatorMetrics metrics) {
         this.client = client;
+        this.events = events;
+        this.metrics = metrics;
     }
 
     VirtualMachine status(VirtualMachine vm, VirtualMachineStatus next) {
+        metrics.vmPhase(vm.getMetadata().getUid(), next.phase);
         if (vm.getStatus() != null && Serialization.asJson(vm.getStatus()).equals(Serialization.asJson(next))) {
             return vm;
         }
         VirtualMachine copy = Serialization.clone(vm);
         copy.setStatus(next);
-        return client.resource(copy).updateStatus();
+        VirtualMachine stored = client.resource(copy).updateStatus();
+        events.record(vm, vm.getStatus() == null ? null : vm.getStatus().conditions, next.conditions);
+        return stored;
     }
 
     VirtualMachine nodeLabel(VirtualMachine vm, String node) {

@@ -1,0 +1,61 @@
+package dev.cirrus.operator.status;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * One Kubernetes event per condition transition (a condition whose status or reason changed), so
+ * {@code kubectl describe} and {@code kubectl get events} tell the story without reading status.
+ */
+@ApplicationScoped
+public class TransitionEvents {
+    private final KubernetesClient client;
+
+    public TransitionEvents(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public void record(HasMetadata object, List<Condition> before, List<Condition> after) {
+        if (after == null) {
+            return;
+        }
+        for (Condition next : after) {
+            Optional<Condition> previous = Conditions.find(before, next.getType());
+            boolean changed = previous.map(p -> !Objects.equals(p.getStatus(), next.getStatus())
+                    || !Objects.equals(p.getReason(), next.getReason())).orElse(true);
+            if (changed) {
+                emit(object, "True".equals(next.getStatus()) ? "Normal" : "Warning", next.getReason(),
+                        next.getType() + "=" + next.getStatus() + ": " + next.getMessage());
+            }
+        }
+    }
+
+    public void emit(HasMetadata object, String type, String reason, String message) {
+        String namespace = Optional.ofNullable(object.getMetadata().getNamespace()).orElse("default");
+        String now = Instant.now().toString();
+        try {
+            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
+                    .withNewMetadata().withGenerateName(object.getMetadata().getName() + ".").endMetadata()
+                    .withNewInvolvedObject()
+                    .withApiVersion(object.getApiVersion()).withKind(object.getKind()).withNamespace(object.getMetadata().getNamespace())
+                    .withName(object.getMetadata().getName()).withUid(object.getMetadata().getUid())
+                    .endInvolvedObject()
+                    .withType(type).withReason(reason).withMessage(message)
+                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                    .withNewSource().withComponent("cirrus-operator").endSource()
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            // An event is a courtesy: failing to record one must not fail the reconcile.
+        }
+    }
+}
