@@ -3,7 +3,10 @@
 # on a throwaway Linux bridge with dnsmasq, checks the console markers, ping, TCP echo (port 7),
 # HTTP (port 80) and a clean ACPI shutdown, then removes everything it created.
 #
-# Usage: hack/testguest/verify.sh            (MACHINE=pc|q35, default pc)
+# Usage: hack/testguest/verify.sh
+#   env MACHINE=pc|q35 (default pc), NICS=2 (second virtio NIC, 52:54:00:aa:bb:02 -> 10.123.0.56),
+#       SEED_BUS=virtio (seed as a virtio disk instead of a CD-ROM), CMDLINE_EXTRA="cirrus.verbose" (appended to console=ttyS0),
+#       CONSOLE_COPY=<file> (keep a copy of the guest console log)
 # Uses: bridge cgtbr0 10.123.0.1/24, guest 52:54:00:aa:bb:01 -> 10.123.0.55,
 #       domain cirrus-testguest-verify, files in /var/lib/libvirt/images/cirrus-testguest-verify/.
 # Starts virtlogd/libvirtd if they are not running and stops them again at the end.
@@ -17,6 +20,9 @@ DIR=/var/lib/libvirt/images/$DOM
 RUN=$(mktemp -d /tmp/cirrus-tg-verify.XXXXXX)
 MAC=52:54:00:aa:bb:01
 GUEST_IP=10.123.0.55
+MAC2=52:54:00:aa:bb:02     # second NIC with NICS=2
+GUEST_IP2=10.123.0.56
+NICS=${NICS:-1}
 VIRSH=(virsh -q -c qemu:///system)
 STARTED_DAEMONS=0
 PING=ping; command -v ping >/dev/null || PING="busybox ping"
@@ -26,6 +32,7 @@ fail() { echo "verify: FAIL: $*" >&2; [ -f "$DIR/console.log" ] && { echo '--- c
 
 cleanup() {
   set +e
+  [ -n "${CONSOLE_COPY:-}" ] && [ -f "$DIR/console.log" ] && cp "$DIR/console.log" "$CONSOLE_COPY"
   "${VIRSH[@]}" destroy "$DOM" >/dev/null 2>&1
   "${VIRSH[@]}" undefine "$DOM" >/dev/null 2>&1
   [ -f "$RUN/dnsmasq.pid" ] && kill "$(cat "$RUN/dnsmasq.pid")" 2>/dev/null
@@ -58,18 +65,24 @@ ip link add "$BR" type bridge
 ip addr add 10.123.0.1/24 dev "$BR"
 ip link set "$BR" up
 dnsmasq --conf-file=/dev/null --bind-interfaces --interface="$BR" --except-interface=lo --port=0 \
-  --dhcp-range=10.123.0.50,10.123.0.60,1h --dhcp-host="$MAC,$GUEST_IP" --dhcp-option=26,1400 \
+  --dhcp-range=10.123.0.50,10.123.0.60,1h --dhcp-host="$MAC,$GUEST_IP" --dhcp-host="$MAC2,$GUEST_IP2" --dhcp-option=26,1400 \
   --pid-file="$RUN/dnsmasq.pid" --dhcp-leasefile="$RUN/dnsmasq.leases" --log-facility="$RUN/dnsmasq.log" --log-dhcp
 
 # 4. NoCloud seed
 mkdir -p "$RUN/seed"
 printf 'instance-id: test-123\nlocal-hostname: guest-one\n' > "$RUN/seed/meta-data"
-printf '#cloud-config\n#cirrus-probe gw ping -c 1 -W 2 10.123.0.1\n#cirrus-probe nothere ping -c 1 -W 1 10.123.0.99\n' > "$RUN/seed/user-data"
+printf '#cloud-config\n#cirrus-probe gw ping -c 1 -W 2 10.123.0.1\n#cirrus-probe nothere ping -c 1 -W 1 10.123.0.99\n#cirrus-probe mtu grep -qx 1400 /sys/class/net/eth0/mtu\n' > "$RUN/seed/user-data"
 xorriso -as mkisofs -quiet -V cidata -J -R -o "$DIR/seed.iso" "$RUN/seed/meta-data" "$RUN/seed/user-data" 2>/dev/null
 chmod 0644 "$DIR/seed.iso"
 
 # 5. domain
-if [ "$MACHINE" = q35 ]; then CD_TARGET="<target dev='sda' bus='sata'/>"; else CD_TARGET="<target dev='hdc' bus='ide'/>"; fi
+# The seed as a CD-ROM on the machine's own bus (IDE on pc, SATA on q35) or, SEED_BUS=virtio,
+# as a read-only virtio disk (the guest finds it on /dev/vd* by its ISO label).
+SEED_DEVICE=cdrom
+case "${SEED_BUS:-}" in
+  virtio) SEED_DEVICE=disk; CD_TARGET="<target dev='vdb' bus='virtio'/>" ;;
+  *) if [ "$MACHINE" = q35 ]; then CD_TARGET="<target dev='sda' bus='sata'/>"; else CD_TARGET="<target dev='hdc' bus='ide'/>"; fi ;;
+esac
 cat > "$RUN/domain.xml" <<XML
 <domain type='qemu'>
   <name>$DOM</name>
@@ -79,12 +92,12 @@ cat > "$RUN/domain.xml" <<XML
     <type arch='x86_64' machine='$MACHINE'>hvm</type>
     <kernel>$DIR/vmlinuz</kernel>
     <initrd>$DIR/initrd.img</initrd>
-    <cmdline>console=ttyS0</cmdline>
+    <cmdline>console=ttyS0${CMDLINE_EXTRA:+ $CMDLINE_EXTRA}</cmdline>
   </os>
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>
   <devices>
-    <disk type='file' device='cdrom'>
+    <disk type='file' device='$SEED_DEVICE'>
       <driver name='qemu' type='raw'/>
       <source file='$DIR/seed.iso'/>
       $CD_TARGET
@@ -95,6 +108,7 @@ cat > "$RUN/domain.xml" <<XML
       <mac address='$MAC'/>
       <model type='virtio'/>
     </interface>
+$( [ "$NICS" = 2 ] && printf "    <interface type='bridge'><source bridge='%s'/><mac address='%s'/><model type='virtio'/></interface>\n" "$BR" "$MAC2" )
     <serial type='file'>
       <source path='$DIR/console.log'/>
       <target port='0'/>
@@ -125,8 +139,11 @@ c() { tr -d '\r' < "$DIR/console.log"; }
 c | grep -qx 'CIRRUS-INSTANCE-ID=test-123' || fail "instance-id"
 c | grep -qx 'CIRRUS-HOSTNAME=guest-one'   || fail "hostname"
 c | grep -qx "CIRRUS-IP=$GUEST_IP/24"      || fail "ip"
+c | grep -qx "CIRRUS-IP-eth0=$GUEST_IP/24" || fail "ip eth0"
+if [ "$NICS" = 2 ]; then c | grep -qx "CIRRUS-IP-eth1=$GUEST_IP2/24" || fail "ip eth1"; fi
 c | grep -qx 'CIRRUS-PROBE gw OK'          || fail "probe gw"
 c | grep -qx 'CIRRUS-PROBE nothere FAIL'   || fail "probe nothere should FAIL"
+c | grep -qx 'CIRRUS-PROBE mtu OK'         || fail "MTU 1400 from DHCP option 26"
 
 $PING -c 3 -W 2 "$GUEST_IP" >/dev/null || fail "host -> guest ping"
 log "ping OK"

@@ -86,7 +86,6 @@ public final class SimulatedNode implements AutoCloseable {
 
     private void beat(HypervisorStatus status) {
         try {
-            String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
             status.lastHeartbeatTime = Instant.now().toString();
             Hypervisor current = client.resources(Hypervisor.class).withName(name).get();
             List<io.fabric8.kubernetes.api.model.Condition> previous = current.getStatus() == null ? List.of() : current.getStatus().conditions;
@@ -106,7 +105,8 @@ public final class SimulatedNode implements AutoCloseable {
         }
     }
 
-    private void act(VirtualMachine vm) {
+    /** Reacts to one VM labelled for this node (callers with their own informer use this). */
+    public void act(VirtualMachine vm) {
         try {
             if (vm.getMetadata().getDeletionTimestamp() != null) {
                 release(vm);

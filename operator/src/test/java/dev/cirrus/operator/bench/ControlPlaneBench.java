@@ -1,0 +1,217 @@
+package dev.cirrus.operator.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.cirrus.api.CirrusApi;
+import dev.cirrus.api.v1alpha1.OverlayNetwork;
+import dev.cirrus.api.v1alpha1.VirtualMachine;
+import dev.cirrus.api.v1alpha1.VmPhase;
+import dev.cirrus.operator.sim.SimulatedNode;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+
+/**
+ * The control-plane benchmark (run by hack/bench-control-plane, not a test): a burst of VMs on
+ * simulated nodes against a running operator; creation→Running latency, API writes per VM (from
+ * the API server's request counters), and the operator's peak heap (from its /q/metrics).
+ *
+ * Arguments: kubeconfig operator-metrics-url vms nodes label
+ */
+public final class ControlPlaneBench {
+    private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.eE+]+)", Pattern.MULTILINE);
+    private static final Pattern VM_WRITES = Pattern.compile(
+            "^apiserver_request_total\\{([^}]*)} ([0-9.eE+]+)", Pattern.MULTILINE);
+
+    public static void main(String[] args) throws Exception {
+        String kubeconfig = Files.readString(Path.of(args[0]));
+        String operatorMetrics = args[1];
+        int vms = Integer.parseInt(args[2]);
+        int nodeCount = Integer.parseInt(args[3]);
+        String label = args[4];
+        Config config = Config.fromKubeconfig(kubeconfig);
+        config.setMaxConcurrentRequests(256);
+        config.setMaxConcurrentRequestsPerHost(256);
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+            System.out.println(new ControlPlaneBench(client, operatorMetrics).run(vms, nodeCount, label));
+        }
+        System.exit(0);
+    }
+
+    private final KubernetesClient client;
+    private final String operatorMetrics;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private ControlPlaneBench(KubernetesClient client, String operatorMetrics) {
+        this.client = client;
+        this.operatorMetrics = operatorMetrics;
+    }
+
+    private String run(int vmCount, int nodeCount, String label) throws Exception {
+        String ns = "bench-" + label;
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).serverSideApply();
+        List<SimulatedNode> nodes = new ArrayList<>();
+        Map<String, SimulatedNode> byName = new ConcurrentHashMap<>();
+        for (int i = 0; i < nodeCount; i++) {
+            SimulatedNode node = new SimulatedNode(client, ns + "-node-" + i, 64, "256Gi", Map.of("pool", ns), Duration.ofSeconds(10));
+            nodes.add(node);
+            byName.put(node.name(), node);
+        }
+        int cidrBits = vmCount > 200 ? 20 : 24;
+        client.resource("""
+                apiVersion: cirrus.dev/v1alpha1
+                kind: OverlayNetwork
+                metadata: {name: net, namespace: %s}
+                spec: {cidr: 10.100.0.0/%d}
+                """.formatted(ns, cidrBits)).serverSideApply();
+        client.resource("""
+                apiVersion: cirrus.dev/v1alpha1
+                kind: Image
+                metadata: {name: kernel, namespace: %s}
+                spec: {url: http://images.local/vmlinuz, checksum: sha256:%s, format: kernel}
+                """.formatted(ns, "c".repeat(64))).serverSideApply();
+        waitFor(() -> {
+            OverlayNetwork n = client.resources(OverlayNetwork.class).inNamespace(ns).withName("net").get();
+            return n.getStatus() != null && n.getStatus().vni != null;
+        }, Duration.ofSeconds(60));
+        Thread.sleep(1500); // first heartbeats of every node
+
+        Map<String, Long> created = new ConcurrentHashMap<>();
+        Map<String, Long> running = new ConcurrentHashMap<>();
+        var informer = client.resources(VirtualMachine.class).inNamespace(ns).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(VirtualMachine vm) {
+                onUpdate(null, vm);
+            }
+
+            @Override
+            public void onUpdate(VirtualMachine old, VirtualMachine vm) {
+                String node = vm.getMetadata().getLabels() == null ? null : vm.getMetadata().getLabels().get(CirrusApi.NODE_LABEL);
+                if (node != null && byName.containsKey(node)) {
+                    byName.get(node).act(vm);
+                }
+                if (vm.getStatus() != null && vm.getStatus().phase == VmPhase.Running) {
+                    running.putIfAbsent(vm.getMetadata().getName(), System.nanoTime());
+                }
+            }
+
+            @Override
+            public void onDelete(VirtualMachine vm, boolean unknown) {
+            }
+        });
+
+        AtomicLong peakHeap = new AtomicLong();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> peakHeap.accumulateAndGet(operatorHeap(), Math::max), 0, 200, TimeUnit.MILLISECONDS);
+        double writesBefore = vmWrites();
+
+        long t0 = System.nanoTime();
+        ExecutorService creators = Executors.newFixedThreadPool(16);
+        for (int i = 0; i < vmCount; i++) {
+            String name = "vm-" + i;
+            creators.submit(() -> {
+                client.resource("""
+                        apiVersion: cirrus.dev/v1alpha1
+                        kind: VirtualMachine
+                        metadata: {name: %s, namespace: %s}
+                        spec:
+                          memory: 128Mi
+                          kernelBoot: {kernel: kernel}
+                          nodeSelector: {pool: %s}
+                          interfaces: [{name: eth0, network: net}]
+                        """.formatted(name, ns, ns)).create();
+                created.put(name, System.nanoTime());
+            });
+        }
+        creators.shutdown();
+        creators.awaitTermination(5, TimeUnit.MINUTES);
+        boolean all = waitFor(() -> running.size() >= vmCount, Duration.ofMinutes(5));
+        double allRunningSeconds = (System.nanoTime() - t0) / 1e9;
+        Thread.sleep(2000); // let trailing writes land before reading the counters
+        double writesPerVm = (vmWrites() - writesBefore) / vmCount - 1;
+        sampler.shutdownNow();
+        informer.stop();
+
+        List<Double> latencies = new ArrayList<>();
+        created.forEach((name, c) -> {
+            Long r = running.get(name);
+            if (r != null) {
+                latencies.add(Math.max(0, r - c) / 1e9);
+            }
+        });
+        Collections.sort(latencies);
+        nodes.forEach(SimulatedNode::stopBeating);
+        return String.format("BENCH %s vms=%d nodes=%d running=%d%s all-running=%.1fs p50=%.3fs p95=%.3fs p99=%.3fs "
+                        + "writes/vm=%.2f (excluding the user's create) operator-peak-heap=%.0fMiB",
+                label, vmCount, nodeCount, running.size(), all ? "" : " (TIMEOUT)", allRunningSeconds,
+                pct(latencies, 50), pct(latencies, 95), pct(latencies, 99), writesPerVm, peakHeap.get() / 1048576.0);
+    }
+
+    private static double pct(List<Double> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    private long operatorHeap() {
+        try {
+            String body = http.send(HttpRequest.newBuilder(URI.create(operatorMetrics)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = HEAP.matcher(body);
+            double sum = 0;
+            while (m.find()) {
+                sum += Double.parseDouble(m.group(1));
+            }
+            return (long) sum;
+        } catch (IOException | InterruptedException e) {
+            return 0;
+        }
+    }
+
+    /** Writes to VirtualMachines (create, update, patch, apply; main resource and status) counted by the API server. */
+    private double vmWrites() {
+        String body = client.raw("/metrics");
+        Matcher m = VM_WRITES.matcher(body);
+        double sum = 0;
+        while (m.find()) {
+            String labels = m.group(1);
+            if (labels.contains("resource=\"virtualmachines\"") && labels.matches(".*verb=\"(POST|PUT|PATCH|APPLY)\".*")) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
+    private static boolean waitFor(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+}
