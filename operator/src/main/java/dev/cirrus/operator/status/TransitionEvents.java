@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,6 +21,13 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  */
 @ApplicationScoped
 public class TransitionEvents {
+    // Events are written off the reconcile path: a reconcile must not wait for a courtesy write.
+    private static final ExecutorService WRITER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cirrus-events");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final KubernetesClient client;
 
     public TransitionEvents(KubernetesClient client) {
@@ -41,6 +50,10 @@ public class TransitionEvents {
     }
 
     public void emit(HasMetadata object, String type, String reason, String message) {
+        WRITER.submit(() -> write(object, type, reason, message));
+    }
+
+    private void write(HasMetadata object, String type, String reason, String message) {
         String namespace = Optional.ofNullable(object.getMetadata().getNamespace()).orElse("default");
         String now = Instant.now().toString();
         try {

@@ -95,7 +95,7 @@ public final class ControlPlaneBench {
             OverlayNetwork n = client.resources(OverlayNetwork.class).inNamespace(ns).withName("net").get();
             return n.getStatus() != null && n.getStatus().vni != null;
         }, Duration.ofSeconds(60));
-        Thread.sleep(1500); // first heartbeats of every node
+        waitFor(() -> nodes.stream().allMatch(SimulatedNode::ready), Duration.ofSeconds(60));
 
         Map<String, Long> created = new ConcurrentHashMap<>();
         Map<String, Long> running = new ConcurrentHashMap<>();

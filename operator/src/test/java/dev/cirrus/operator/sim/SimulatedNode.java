@@ -35,6 +35,12 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * releases them on delete. {@link #stopBeating()} simulates a node that died.
  */
 public final class SimulatedNode implements AutoCloseable {
+    private static final java.util.concurrent.ExecutorService WORKERS = Executors.newFixedThreadPool(16, r -> {
+        Thread t = new Thread(r, "sim-worker");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final KubernetesClient client;
     private final String name;
     private final ScheduledExecutorService beats;
@@ -85,16 +91,25 @@ public final class SimulatedNode implements AutoCloseable {
     }
 
     private void beat(HypervisorStatus status) {
-        try {
-            status.lastHeartbeatTime = Instant.now().toString();
-            Hypervisor current = client.resources(Hypervisor.class).withName(name).get();
-            List<io.fabric8.kubernetes.api.model.Condition> previous = current.getStatus() == null ? List.of() : current.getStatus().conditions;
-            status.conditions = Conditions.set(previous, ConditionTypes.READY, true, "Heartbeat", "simulated node is beating", 1);
-            current.setStatus(status);
-            client.resource(current).updateStatus();
-        } catch (KubernetesClientException e) {
-            // A conflict with the operator's write: the next beat wins.
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                status.lastHeartbeatTime = Instant.now().toString();
+                Hypervisor current = client.resources(Hypervisor.class).withName(name).get();
+                List<io.fabric8.kubernetes.api.model.Condition> previous = current.getStatus() == null ? List.of() : current.getStatus().conditions;
+                status.conditions = Conditions.set(previous, ConditionTypes.READY, true, "Heartbeat", "simulated node is beating", 1);
+                current.setStatus(status);
+                client.resource(current).updateStatus();
+                return;
+            } catch (KubernetesClientException e) {
+                // A conflict with the operator's write: read again and retry.
+            }
         }
+    }
+
+    /** True once the node's Hypervisor reports Ready (its first heartbeat landed). */
+    public boolean ready() {
+        Hypervisor h = client.resources(Hypervisor.class).withName(name).get();
+        return h != null && h.getStatus() != null && Conditions.isTrue(h.getStatus().conditions, ConditionTypes.READY);
     }
 
     /** The node "dies": no more heartbeats, no more reactions. */
@@ -105,9 +120,35 @@ public final class SimulatedNode implements AutoCloseable {
         }
     }
 
-    /** Reacts to one VM labelled for this node (callers with their own informer use this). */
+    /**
+     * Reacts to one VM labelled for this node (callers with their own informer use this). Work runs
+     * off the informer thread, always on the latest copy, retried on conflicts, as a real daemon.
+     */
     public void act(VirtualMachine vm) {
-        try {
+        String namespace = vm.getMetadata().getNamespace();
+        String vmName = vm.getMetadata().getName();
+        WORKERS.submit(() -> {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                VirtualMachine latest = client.resources(VirtualMachine.class).inNamespace(namespace).withName(vmName).get();
+                if (latest == null || !name.equals(labelOf(latest))) {
+                    return;
+                }
+                try {
+                    actOn(latest);
+                    return;
+                } catch (KubernetesClientException e) {
+                    // Conflict with another writer: read again and retry.
+                }
+            }
+        });
+    }
+
+    private static String labelOf(VirtualMachine vm) {
+        return vm.getMetadata().getLabels() == null ? null : vm.getMetadata().getLabels().get(CirrusApi.NODE_LABEL);
+    }
+
+    private void actOn(VirtualMachine vm) {
+        {
             if (vm.getMetadata().getDeletionTimestamp() != null) {
                 release(vm);
             } else if (!vm.getMetadata().getFinalizers().contains(CirrusApi.NODE_CLEANUP_FINALIZER)) {
@@ -120,8 +161,6 @@ public final class SimulatedNode implements AutoCloseable {
             } else {
                 report(vm);
             }
-        } catch (KubernetesClientException e) {
-            // Stale copy: the informer delivers the newer one and we act again.
         }
     }
 
