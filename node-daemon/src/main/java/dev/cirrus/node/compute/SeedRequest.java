@@ -15,8 +15,12 @@ import java.util.List;
 public record SeedRequest(String instanceId, String hostname, String userData, List<String> sshAuthorizedKeys,
                           List<GuestInterface> interfaces) {
     public SeedRequest {
-        DomainOwner.requireText(instanceId, "instanceId");
-        DomainOwner.requireText(hostname, "hostname");
+        if (instanceId == null || instanceId.isBlank()) {
+            throw new IllegalArgumentException("instanceId must not be blank");
+        }
+        if (hostname == null || hostname.isBlank()) {
+            throw new IllegalArgumentException("hostname must not be blank");
+        }
         sshAuthorizedKeys = List.copyOf(sshAuthorizedKeys == null ? List.of() : sshAuthorizedKeys);
         interfaces = List.copyOf(interfaces == null ? List.of() : interfaces);
         if (interfaces.stream().map(GuestInterface::mac).distinct().count() != interfaces.size()) {
