@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 /** A VM's resource request in the scheduler's terms (defaults as in the schema). */
 final class VmResources {
     private static final BigDecimal MIB = BigDecimal.valueOf(1024L * 1024L);
+    // Every placement decision sizes every placed VM: parse each distinct quantity once.
+    private static final java.util.Map<String, Long> MIB_BY_QUANTITY = new java.util.concurrent.ConcurrentHashMap<>();
 
     private VmResources() {
     }
@@ -25,7 +27,8 @@ final class VmResources {
 
     static long memoryMib(VirtualMachineSpec spec) {
         String memory = spec.memory == null ? "512Mi" : spec.memory;
-        return Quantity.getAmountInBytes(new Quantity(memory)).divide(MIB, java.math.RoundingMode.CEILING).longValue();
+        return MIB_BY_QUANTITY.computeIfAbsent(memory,
+                m -> Quantity.getAmountInBytes(new Quantity(m)).divide(MIB, java.math.RoundingMode.CEILING).longValue());
     }
 
     static VmRequest request(VirtualMachine vm, Set<String> excludedNodes) {

@@ -162,10 +162,15 @@ public final class ControlPlaneBench {
         });
         Collections.sort(latencies);
         nodes.forEach(SimulatedNode::stopBeating);
+        String metrics = scrape();
+        double reconciles = metric(metrics, "cirrus_reconcile_seconds_count{kind=\"VirtualMachine\"");
+        double reconcileSeconds = metric(metrics, "cirrus_reconcile_seconds_sum{kind=\"VirtualMachine\"");
         return String.format("BENCH %s vms=%d nodes=%d running=%d%s all-running=%.1fs p50=%.3fs p95=%.3fs p99=%.3fs "
-                        + "writes/vm=%.2f (excluding the user's create) operator-peak-heap=%.0fMiB",
+                        + "writes/vm=%.2f (excluding the user's create) operator-peak-heap=%.0fMiB "
+                        + "vm-reconciles=%.0f mean-reconcile=%.1fms",
                 label, vmCount, nodeCount, running.size(), all ? "" : " (TIMEOUT)", allRunningSeconds,
-                pct(latencies, 50), pct(latencies, 95), pct(latencies, 99), writesPerVm, peakHeap.get() / 1048576.0);
+                pct(latencies, 50), pct(latencies, 95), pct(latencies, 99), writesPerVm, peakHeap.get() / 1048576.0,
+                reconciles, reconciles == 0 ? 0 : reconcileSeconds / reconciles * 1000);
     }
 
     private static double pct(List<Double> sorted, int p) {
@@ -175,18 +180,29 @@ public final class ControlPlaneBench {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 
-    private long operatorHeap() {
+    private String scrape() {
         try {
-            String body = http.send(HttpRequest.newBuilder(URI.create(operatorMetrics)).timeout(Duration.ofSeconds(2)).build(),
+            return http.send(HttpRequest.newBuilder(URI.create(operatorMetrics)).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException | InterruptedException e) {
+            return "";
+        }
+    }
+
+    private static double metric(String body, String prefix) {
+        return body.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    private long operatorHeap() {
+        {
+            String body = scrape();
             Matcher m = HEAP.matcher(body);
             double sum = 0;
             while (m.find()) {
                 sum += Double.parseDouble(m.group(1));
             }
             return (long) sum;
-        } catch (IOException | InterruptedException e) {
-            return 0;
         }
     }
 
