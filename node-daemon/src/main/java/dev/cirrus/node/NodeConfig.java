@@ -29,6 +29,20 @@ public interface NodeConfig {
     @WithDefault("10s")
     Duration heartbeatInterval();
 
+    /** Run the agent (watch + program the host). Off only in narrow tests of registration. */
+    @WithDefault("true")
+    boolean agent();
+
+    /** A network namespace standing for the node (local simulation); empty on a real host. */
+    Optional<String> netns();
+
+    /** Where the daemon keeps its per-node state (rendered configs, what it created): default /var/lib/cirrus/<node>. */
+    Optional<String> stateDir();
+
+    /** Full resync period, on top of event-driven resyncs (drift is repaired within it). */
+    @WithDefault("15s")
+    Duration resyncInterval();
+
     /** CPUs and memory kept for the host itself. */
     @WithDefault("0")
     int reservedCpu();

@@ -15,6 +15,7 @@ import dev.cirrus.api.v1alpha1.Backend;
 import dev.cirrus.api.v1alpha1.Hypervisor;
 import dev.cirrus.api.v1alpha1.HypervisorStatus;
 import dev.cirrus.node.NodeConfig;
+import dev.cirrus.node.agent.NodeReport;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -37,13 +38,18 @@ public class HypervisorRegistration {
     private final NodeConfig config;
     private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "heartbeat"));
 
-    public HypervisorRegistration(KubernetesClient client, NodeConfig config) {
+    private final NodeReport report;
+
+    public HypervisorRegistration(KubernetesClient client, NodeConfig config, NodeReport report) {
         this.client = client;
         this.config = config;
+        this.report = report;
     }
 
     void start(@Observes StartupEvent event) {
         register();
+        // Peers build their tunnels from what this node reports: publish a change at once.
+        report.onChange(() -> beats.execute(this::beatSafely));
         long period = config.heartbeatInterval().toMillis();
         beats.scheduleAtFixedRate(this::beatSafely, 0, period, TimeUnit.MILLISECONDS);
     }
@@ -91,6 +97,8 @@ public class HypervisorRegistration {
         status.datapath = status.backend == Backend.OVS ? config.datapath() : null;
         String beat = now.truncatedTo(ChronoUnit.SECONDS).toString();
         status.lastHeartbeatTime = beat;
+        status.networks = report.networks();
+        status.vms = report.vms();
         status.conditions = List.of(new Condition(beat, "node daemon is beating", null, "Heartbeat", "True", ConditionTypes.READY));
         return status;
     }

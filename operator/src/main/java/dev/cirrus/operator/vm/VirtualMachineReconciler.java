@@ -139,7 +139,7 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
         String node = decision.node().get();
         boolean moved = previous.nodeName != null && !previous.nodeName.equals(node);
         next.nodeName = node;
-        next.interfaces = decision.interfaces();
+        next.interfaces = withNodeFields(decision.interfaces(), moved ? List.of() : previous.interfaces);
         setCondition(next, ConditionTypes.SCHEDULED, Verdict.ok("Scheduled", decision.scheduleMessage()));
         boolean nodeReported = !moved && Conditions.find(previous.conditions, ConditionTypes.DOMAIN_RUNNING).isPresent();
         if (moved) {
@@ -155,6 +155,21 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
             next.phase = VmPhase.Provisioning;
             setCondition(next, ConditionTypes.READY, Verdict.fail("Provisioning", "waiting for node " + node + " to start the VM"));
         }
+    }
+
+    /** Keeps what the node reported per interface (tap, link state) next to the operator's addresses. */
+    private static List<VirtualMachineStatus.InterfaceStatus> withNodeFields(List<VirtualMachineStatus.InterfaceStatus> decided,
+            List<VirtualMachineStatus.InterfaceStatus> previous) {
+        Map<String, VirtualMachineStatus.InterfaceStatus> reported = Optional.ofNullable(previous).orElse(List.of()).stream()
+                .collect(Collectors.toMap(i -> i.name + "/" + i.network, Function.identity(), (a, b) -> a));
+        for (VirtualMachineStatus.InterfaceStatus nic : decided) {
+            VirtualMachineStatus.InterfaceStatus old = reported.get(nic.name + "/" + nic.network);
+            if (old != null) {
+                nic.tap = old.tap;
+                nic.linkState = old.linkState;
+            }
+        }
+        return decided;
     }
 
     private UpdateControl<VirtualMachine> waiting(VirtualMachine vm, VirtualMachineStatus next, VmPhase phase, Verdict why,

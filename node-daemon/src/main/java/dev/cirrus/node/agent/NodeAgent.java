@@ -1,0 +1,187 @@
+package dev.cirrus.node.agent;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import dev.cirrus.api.CirrusApi;
+import dev.cirrus.api.v1alpha1.Hypervisor;
+import dev.cirrus.api.v1alpha1.HypervisorStatus.NetworkEntry;
+import dev.cirrus.api.v1alpha1.OverlayNetwork;
+import dev.cirrus.api.v1alpha1.VirtualMachine;
+import dev.cirrus.api.v1alpha1.VirtualMachineStatus;
+import dev.cirrus.node.NodeConfig;
+import dev.cirrus.node.host.HostCommands;
+import dev.cirrus.node.host.ProcessHostCommands;
+import dev.cirrus.node.network.LinuxNetworkDataplane;
+import dev.cirrus.node.network.NetworkDataplane;
+import dev.cirrus.node.network.NetworkReport;
+import dev.cirrus.node.network.NodeNetworkDesired;
+import dev.cirrus.node.network.NodeNetworkReport;
+import dev.cirrus.node.network.PortReport;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import org.jboss.logging.Logger;
+
+/**
+ * The node daemon's loop: watch this node's share of the API (VMs labelled for it, the networks
+ * and nodes they depend on), and on every change and every resync period make the host equal to
+ * it (plan → apply in the dataplane), then report what the host holds. One thread does all host
+ * work, so plans never overlap.
+ */
+@ApplicationScoped
+public class NodeAgent {
+    private static final Logger LOG = Logger.getLogger(NodeAgent.class);
+
+    private final KubernetesClient client;
+    private final NodeConfig config;
+    private final NodeReport report;
+    private final MeterRegistry registry;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "node-agent"));
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private final VmFinalizers finalizers;
+    private NetworkDataplane dataplane;
+    private SharedIndexInformer<VirtualMachine> vms;
+    private SharedIndexInformer<OverlayNetwork> networks;
+    private SharedIndexInformer<Hypervisor> nodes;
+
+    public NodeAgent(KubernetesClient client, NodeConfig config, NodeReport report, MeterRegistry registry) {
+        this.client = client;
+        this.config = config;
+        this.report = report;
+        this.registry = registry;
+        this.finalizers = new VmFinalizers(client);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.agent()) {
+            return;
+        }
+        HostCommands host = new ProcessHostCommands(registry);
+        Path state = config.stateDir().map(Path::of).orElse(Path.of("/var/lib/cirrus", config.name()));
+        dataplane = new LinuxNetworkDataplane(host, state.resolve("network"));
+        ResourceEventHandler<Object> trigger = new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Object o) {
+                requestResync();
+            }
+
+            @Override
+            public void onUpdate(Object a, Object b) {
+                requestResync();
+            }
+
+            @Override
+            public void onDelete(Object o, boolean unknown) {
+                requestResync();
+            }
+        };
+        vms = client.resources(VirtualMachine.class).inAnyNamespace().withLabel(CirrusApi.NODE_LABEL, config.name()).inform(cast(trigger));
+        networks = client.resources(OverlayNetwork.class).inAnyNamespace().inform(cast(trigger));
+        nodes = client.resources(Hypervisor.class).inform(cast(trigger));
+        long period = config.resyncInterval().toMillis();
+        loop.scheduleWithFixedDelay(this::resyncSafely, period, period, TimeUnit.MILLISECONDS);
+        requestResync();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> ResourceEventHandler<T> cast(ResourceEventHandler<Object> handler) {
+        return (ResourceEventHandler<T>) (ResourceEventHandler<?>) handler;
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        loop.shutdownNow();
+        for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[]{vms, networks, nodes}) {
+            if (informer != null) {
+                informer.stop();
+            }
+        }
+    }
+
+    /** Coalesces bursts of events into one resync. */
+    public void requestResync() {
+        if (queued.compareAndSet(false, true)) {
+            loop.schedule(this::resyncSafely, 100, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void resyncSafely() {
+        queued.set(false);
+        try {
+            resync();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "resync of node %s failed", config.name());
+        }
+    }
+
+    void resync() {
+        List<VirtualMachine> labelled = vms.getStore().list();
+        List<VirtualMachine> mine = labelled.stream()
+                .filter(vm -> vm.getStatus() != null && config.name().equals(vm.getStatus().nodeName))
+                .filter(vm -> vm.getMetadata().getDeletionTimestamp() == null)
+                .toList();
+        mine.forEach(finalizers::claim);
+
+        NodeNetworkDesired desired = DesiredNetworks.of(config.name(), config.netns(), config.underlayIp().orElse("127.0.0.1"),
+                config.underlayMtu(), mine, DesiredNetworks.byKey(networks.getStore().list()), nodes.getStore().list());
+        NodeNetworkReport result = dataplane.apply(desired);
+        result.repairs().forEach(r -> {
+            LOG.infof("node %s repaired drift: %s", config.name(), r);
+            registry.counter("cirrus_node_repairs_total").increment();
+        });
+        result.failures().forEach(f -> LOG.warnf("node %s: %s", config.name(), f));
+
+        writeVmStatuses(mine, result);
+        // What is no longer desired here was removed by the apply: the node holds nothing of it.
+        labelled.stream().filter(vm -> vm.getMetadata().getDeletionTimestamp() != null).forEach(finalizers::release);
+        report.update(entries(result), mine.size());
+    }
+
+    private void writeVmStatuses(List<VirtualMachine> mine, NodeNetworkReport result) {
+        Map<String, PortReport> ports = result.ports().stream()
+                .collect(Collectors.toMap(p -> p.vmUid() + "/" + p.interfaceName(), Function.identity(), (a, b) -> a));
+        Map<String, NetworkReport> nets = result.networks().stream()
+                .collect(Collectors.toMap(n -> n.namespace() + "/" + n.name(), Function.identity(), (a, b) -> a));
+        for (VirtualMachine vm : mine) {
+            VirtualMachineStatus next = VmNetworkStatus.next(vm, ports, nets);
+            if (Serialization.asJson(next).equals(Serialization.asJson(vm.getStatus()))) {
+                continue;
+            }
+            VirtualMachine copy = Serialization.clone(vm);
+            copy.setStatus(next);
+            try {
+                client.resource(copy).updateStatus();
+            } catch (KubernetesClientException e) {
+                // Someone (the operator) wrote meanwhile: the informer brings the new copy and a resync.
+                requestResync();
+            }
+        }
+    }
+
+    private static List<NetworkEntry> entries(NodeNetworkReport result) {
+        return result.networks().stream().map(n -> {
+            NetworkEntry e = new NetworkEntry();
+            e.namespace = n.namespace();
+            e.name = n.name();
+            e.vni = n.vni();
+            e.state = n.ready() ? "Ready" : "Failed";
+            e.message = n.message();
+            return e;
+        }).toList();
+    }
+}
