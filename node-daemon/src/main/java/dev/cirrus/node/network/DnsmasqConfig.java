@@ -41,7 +41,9 @@ public final class DnsmasqConfig {
             lines.add("dhcp-option=option:domain-search," + domain);
             lines.add("domain=" + domain);
         });
-        lines.add("dhcp-option=option:mtu," + layout.mtu());
+        // Forced: many clients (busybox udhcpc among them) do not ask for option 26, and a VM left at
+        // 1500 on a 1450 overlay loses every full-size packet.
+        lines.add("dhcp-option-force=option:mtu," + layout.mtu());
         lines.add("no-resolv");
         lines.add("no-hosts");
         for (String server : network.dnsServers()) {
