@@ -44,6 +44,7 @@ public final class LinuxNetworkDataplane implements NetworkDataplane {
         ActionRunner runner = new ActionRunner(node);
         Map<String, String> failures = new LinkedHashMap<>();
         List<String> applied = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         for (Action action : plan) {
             if (failures.containsKey(action.owner()) && !Action.GC.equals(action.owner())) {
                 continue; // later steps of a failed network or port build on the failed one
@@ -54,17 +55,18 @@ public final class LinuxNetworkDataplane implements NetworkDataplane {
             } catch (RuntimeException e) {
                 LOG.warnf("%s: %s failed: %s", action.owner(), action.describe(), e.getMessage());
                 failures.putIfAbsent(action.owner(), action.describe() + " failed: " + e.getMessage());
+                failed.add(action.owner() + ": " + action.describe() + " failed: " + e.getMessage());
             }
         }
 
         ObservedNode after = observer.observe(desired);
         stateFile.write(record(desired, after));
         List<Action> remaining = planner.plan(desired, after);
-        return report(desired, after, remaining, failures, repairs, applied);
+        return report(desired, after, remaining, failures, repairs, applied, failed);
     }
 
     private NodeNetworkReport report(NodeNetworkDesired desired, ObservedNode after, List<Action> remaining,
-            Map<String, String> failures, List<String> repairs, List<String> applied) {
+            Map<String, String> failures, List<String> repairs, List<String> applied, List<String> failed) {
         Map<String, Action> pending = new HashMap<>();
         remaining.forEach(a -> pending.putIfAbsent(a.owner(), a));
         List<NetworkReport> networks = new ArrayList<>();
@@ -90,12 +92,7 @@ public final class LinuxNetworkDataplane implements NetworkDataplane {
                 ports.add(port(port, network, layout, after, unsupported, failures, pending));
             }
         }
-        List<String> failed = new ArrayList<>();
-        Optional.ofNullable(failures.get(Action.GC)).ifPresent(failed::add);
-        if (!failed.isEmpty()) {
-            applied.add("garbage collection: " + failed.get(0));
-        }
-        return new NodeNetworkReport(networks, ports, repairs, applied);
+        return new NodeNetworkReport(networks, ports, repairs, applied, failed);
     }
 
     private static PortReport port(PortDesired port, NetworkDesired network, NetworkLayout layout, ObservedNode after,

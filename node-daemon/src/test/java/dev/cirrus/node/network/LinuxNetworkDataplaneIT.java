@@ -141,6 +141,8 @@ class LinuxNetworkDataplaneIT {
         assertThat(r1.ports()).filteredOn(p -> p.vmUid().startsWith("uid-c")).singleElement()
                 .satisfies(p -> assertThat(p.ready()).isFalse());
         assertThat(r1.repairs()).isEmpty();
+        assertThat(r1.failures()).isEmpty();
+        assertThat(r2.failures()).isEmpty();
         // Nothing of the geneve network exists on the node.
         assertThat(links(N1)).doesNotContainKey(InterfaceNames.bridge("tenant-c", "c"));
     }
@@ -238,6 +240,7 @@ class LinuxNetworkDataplaneIT {
                 "re-created tap " + tapT1 + " (was missing)",
                 "re-attached " + tapA1 + " to " + InterfaceNames.bridge("tenant-a", "a") + " (was detached)",
                 "restarted dnsmasq for tenant-a/a (was not running)");
+        assertThat(repaired.failures()).isEmpty();
         assertThat(repaired.networks()).filteredOn(n -> !n.name().equals("c")).allMatch(NetworkReport::ready);
         assertThat(dnsmasqPid("state-n1", "tenant-a")).isNotEqualTo(oldPid);
         assertThat(ping("cit-vm-a1", "10.20.0.12")).isTrue();
