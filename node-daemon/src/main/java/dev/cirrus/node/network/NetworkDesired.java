@@ -1,0 +1,27 @@
+package dev.cirrus.node.network;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One overlay network as this node needs it.
+ *
+ * @param encapsulation "vxlan" or "geneve" (the Linux backend programs only vxlan)
+ * @param peerUnderlayIps underlay addresses of the other nodes that host the network (this node's own
+ *                        address is ignored if present)
+ */
+public record NetworkDesired(String namespace, String name, long vni, String cidr, String gatewayIp,
+        Optional<Integer> mtu, boolean dhcp, Optional<String> dhcpRangeStart, Optional<String> dhcpRangeEnd,
+        List<String> dnsServers, Optional<String> searchDomain, String encapsulation,
+        List<String> peerUnderlayIps, List<PortDesired> ports) {
+    public NetworkDesired {
+        dnsServers = List.copyOf(dnsServers);
+        peerUnderlayIps = List.copyOf(peerUnderlayIps);
+        ports = List.copyOf(ports);
+    }
+
+    /** "namespace/name": the network's identity in messages and in the names derived from it. */
+    public String key() {
+        return namespace + "/" + name;
+    }
+}
