@@ -68,7 +68,7 @@ public class NodeAgent {
         this.finalizers = new VmFinalizers(client);
     }
 
-    void start(@Observes StartupEvent event) {
+    public void start(@Observes StartupEvent event) {
         if (!config.agent()) {
             return;
         }
@@ -104,7 +104,7 @@ public class NodeAgent {
         return (ResourceEventHandler<T>) (ResourceEventHandler<?>) handler;
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    public void stop(@Observes ShutdownEvent event) {
         loop.shutdownNow();
         for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[]{vms, networks, nodes}) {
             if (informer != null) {

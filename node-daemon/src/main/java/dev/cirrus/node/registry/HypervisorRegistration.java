@@ -46,7 +46,7 @@ public class HypervisorRegistration {
         this.report = report;
     }
 
-    void start(@Observes StartupEvent event) {
+    public void start(@Observes StartupEvent event) {
         register();
         // Peers build their tunnels from what this node reports: publish a change at once.
         report.onChange(() -> beats.execute(this::beatSafely));
@@ -54,7 +54,7 @@ public class HypervisorRegistration {
         beats.scheduleAtFixedRate(this::beatSafely, 0, period, TimeUnit.MILLISECONDS);
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    public void stop(@Observes ShutdownEvent event) {
         beats.shutdownNow();
     }
 

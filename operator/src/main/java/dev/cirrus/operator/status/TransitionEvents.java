@@ -16,8 +16,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
- * One Kubernetes event per condition transition (a condition whose status or reason changed), so
- * {@code kubectl describe} and {@code kubectl get events} tell the story without reading status.
+ * Kubernetes events for condition transitions (a condition whose status or reason changed), so
+ * {@code kubectl describe} and {@code kubectl get events} tell the story without reading status:
+ * every transition to False (a warning), and for True only {@code Ready} and {@code Scheduled}
+ * (the milestones a user waits for). Every event is an API write: intermediate steps that always
+ * happen are in status, not in events.
  */
 @ApplicationScoped
 public class TransitionEvents {
@@ -42,7 +45,8 @@ public class TransitionEvents {
             Optional<Condition> previous = Conditions.find(before, next.getType());
             boolean changed = previous.map(p -> !Objects.equals(p.getStatus(), next.getStatus())
                     || !Objects.equals(p.getReason(), next.getReason())).orElse(true);
-            if (changed) {
+            boolean milestone = "False".equals(next.getStatus()) || "Ready".equals(next.getType()) || "Scheduled".equals(next.getType());
+            if (changed && milestone) {
                 emit(object, "True".equals(next.getStatus()) ? "Normal" : "Warning", next.getReason(),
                         next.getType() + "=" + next.getStatus() + ": " + next.getMessage());
             }

@@ -21,6 +21,7 @@ final class VmWrites {
     private final KubernetesClient client;
     private final TransitionEvents events;
     private final OperatorMetrics metrics;
+    private final java.util.Map<String, String> labelled = new java.util.concurrent.ConcurrentHashMap<>();
 
     VmWrites(KubernetesClient client, TransitionEvents events, OperatorMetrics metrics) {
         this.client = client;
@@ -42,9 +43,15 @@ final class VmWrites {
 
     VirtualMachine nodeLabel(VirtualMachine vm, String node) {
         String current = vm.getMetadata().getLabels() == null ? null : vm.getMetadata().getLabels().get(CirrusApi.NODE_LABEL);
-        if (Objects.equals(current, node)) {
+        // The informer copy may not show our own patch yet: remember what was written.
+        String uid = vm.getMetadata().getUid();
+        if (Objects.equals(current, node) || Objects.equals(labelled.get(uid), node)) {
+            if (Objects.equals(current, node)) {
+                labelled.remove(uid);
+            }
             return vm;
         }
+        labelled.put(uid, node);
         String patch = node == null
                 ? "{\"metadata\":{\"labels\":{\"" + CirrusApi.NODE_LABEL + "\":null}}}"
                 : "{\"metadata\":{\"labels\":{\"" + CirrusApi.NODE_LABEL + "\":\"" + node + "\"}}}";

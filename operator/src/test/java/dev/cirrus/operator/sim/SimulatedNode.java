@@ -128,8 +128,11 @@ public final class SimulatedNode implements AutoCloseable {
         String namespace = vm.getMetadata().getNamespace();
         String vmName = vm.getMetadata().getName();
         WORKERS.submit(() -> {
+            VirtualMachine latest = vm;
             for (int attempt = 0; attempt < 5; attempt++) {
-                VirtualMachine latest = client.resources(VirtualMachine.class).inNamespace(namespace).withName(vmName).get();
+                if (attempt > 0) {
+                    latest = client.resources(VirtualMachine.class).inNamespace(namespace).withName(vmName).get();
+                }
                 if (latest == null || !name.equals(labelOf(latest))) {
                     return;
                 }

@@ -1,0 +1,266 @@
+package dev.cirrus.node.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import dev.cirrus.api.CirrusApi;
+import dev.cirrus.api.ConditionTypes;
+import dev.cirrus.api.v1alpha1.Hypervisor;
+import dev.cirrus.api.v1alpha1.OverlayNetwork;
+import dev.cirrus.api.v1alpha1.OverlayNetworkStatus;
+import dev.cirrus.api.v1alpha1.VirtualMachine;
+import dev.cirrus.api.v1alpha1.VirtualMachineStatus;
+import dev.cirrus.node.NodeConfig;
+import dev.cirrus.node.host.Command;
+import dev.cirrus.node.host.HostCommands;
+import dev.cirrus.node.host.ProcessHostCommands;
+import dev.cirrus.node.network.InterfaceNames;
+import dev.cirrus.node.registry.HypervisorRegistration;
+import dev.cirrus.testsupport.RealApiServer;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Two node daemons (agent + heartbeat, each owning a network-namespace "node") against a real
+ * kube-apiserver, with the test playing the operator's half of the status contract (VNI, gateway,
+ * placement, addresses). Proves the daemon side: it programs from status alone, finds its tunnel
+ * peer through the other node's Hypervisor report, hands out the reserved address by DHCP, reports
+ * NetworkReady, and on delete cleans up before it releases the VM.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NodeAgentApiServerIT {
+    private static final String NS = "agent-it";
+    private static final List<String> NODES = List.of("cag-n1", "cag-n2");
+    private final HostCommands host = new ProcessHostCommands();
+    private final List<Runnable> stops = new ArrayList<>();
+    private KubernetesClient client;
+    private Path work;
+
+    @BeforeAll
+    void nodes() throws IOException {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: creates network namespaces");
+        cleanUp();
+        work = Files.createTempDirectory("cirrus-agent-it");
+        client = RealApiServer.shared().newClient();
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).serverSideApply();
+        for (String node : NODES) {
+            host.run("ip", "netns", "add", node);
+            host.run(Command.of("ip", "link", "set", "lo", "up").inNetns(node));
+        }
+        host.run(Command.of("ip", "link", "add", "cag-u1", "type", "veth", "peer", "name", "cag-u2", "netns", NODES.get(1))
+                .inNetns(NODES.get(0)));
+        host.run(Command.of("ip", "addr", "add", "10.98.0.1/24", "dev", "cag-u1").inNetns(NODES.get(0)));
+        host.run(Command.of("ip", "addr", "add", "10.98.0.2/24", "dev", "cag-u2").inNetns(NODES.get(1)));
+        host.run(Command.of("ip", "link", "set", "cag-u1", "up").inNetns(NODES.get(0)));
+        host.run(Command.of("ip", "link", "set", "cag-u2", "up").inNetns(NODES.get(1)));
+    }
+
+    @AfterAll
+    void cleanUp() throws IOException {
+        stops.forEach(Runnable::run);
+        if (work != null) {
+            try (Stream<Path> files = Files.walk(work)) {
+                for (Path pid : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
+                    host.attempt(Command.of("kill", Files.readString(pid).strip()));
+                }
+            }
+        }
+        for (String ns : host.run("ip", "netns", "list").stdout().lines().map(l -> l.split(" ")[0]).toList()) {
+            if (ns.startsWith("cag-") || ns.startsWith("cirrus-r-cag")) {
+                host.attempt(Command.of("ip", "netns", "delete", ns));
+            }
+        }
+        if (work != null) {
+            try (Stream<Path> files = Files.walk(work)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void twoDaemonsProgramTheOverlayFromStatusAndCleanUpOnDelete() throws IOException {
+        client.resource("""
+                apiVersion: cirrus.dev/v1alpha1
+                kind: OverlayNetwork
+                metadata: {name: net, namespace: %s}
+                spec: {cidr: 10.30.0.0/24, encapsulation: vxlan}
+                """.formatted(NS)).serverSideApply();
+        OverlayNetwork network = client.resources(OverlayNetwork.class).inNamespace(NS).withName("net").get();
+        network.setStatus(new OverlayNetworkStatus());
+        network.getStatus().vni = 7001L;
+        network.getStatus().gateway = "10.30.0.1";
+        client.resource(network).updateStatus();
+
+        VirtualMachine vm1 = placedVm("vm1", NODES.get(0), "10.30.0.11", "0e:00:00:00:30:11");
+        VirtualMachine vm2 = placedVm("vm2", NODES.get(1), "10.30.0.12", "0e:00:00:00:30:12");
+        endpoint("cag-vm1", NODES.get(0), vm1, "0e:00:00:00:30:11");
+        endpoint("cag-vm2", NODES.get(1), vm2, "0e:00:00:00:30:12");
+        NODES.forEach(this::startDaemon);
+
+        for (String name : List.of("vm1", "vm2")) {
+            VirtualMachine ready = await().atMost(Duration.ofSeconds(60)).until(() -> vm(name),
+                    v -> v.getStatus().conditions.stream().anyMatch(c -> c.getType().equals(ConditionTypes.NETWORK_READY) && c.getStatus().equals("True")));
+            assertThat(ready.getStatus().interfaces.get(0).tap).isEqualTo(InterfaceNames.tap(ready.getMetadata().getUid(), "eth0"));
+            assertThat(ready.getMetadata().getFinalizers()).contains(CirrusApi.NODE_CLEANUP_FINALIZER);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> NODES.stream().allMatch(n -> {
+            Hypervisor h = client.resources(Hypervisor.class).withName(n).get();
+            return h.getStatus().networks != null && h.getStatus().networks.stream().anyMatch(e -> "Ready".equals(e.state));
+        }));
+
+        assertThat(dhcp("cag-vm1")).startsWith("10.30.0.11/24");
+        assertThat(dhcp("cag-vm2")).startsWith("10.30.0.12/24");
+        // Across the tunnel, once each node knows the other as its peer.
+        await().atMost(Duration.ofSeconds(30)).until(() -> ping("cag-vm1", "10.30.0.12"));
+        assertThat(ping("cag-vm2", "10.30.0.1")).as("the gateway answers locally").isTrue();
+
+        String tap2 = InterfaceNames.tap(vm2.getMetadata().getUid(), "eth0");
+        client.resources(VirtualMachine.class).inNamespace(NS).withName("vm2").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> vm("vm2") == null);
+        assertThat(host.attempt(Command.of("ip", "link", "show", tap2).inNetns(NODES.get(1))).ok())
+                .as("the deleted VM's tap is gone before the VM is released").isFalse();
+    }
+
+    private VirtualMachine placedVm(String name, String node, String ip, String mac) {
+        client.resource("""
+                apiVersion: cirrus.dev/v1alpha1
+                kind: VirtualMachine
+                metadata: {name: %s, namespace: %s, labels: {cirrus.dev/node: %s}}
+                spec:
+                  kernelBoot: {kernel: k}
+                  interfaces: [{name: eth0, network: net}]
+                """.formatted(name, NS, node)).serverSideApply();
+        VirtualMachine vm = vm(name);
+        vm.setStatus(new VirtualMachineStatus());
+        vm.getStatus().nodeName = node;
+        VirtualMachineStatus.InterfaceStatus nic = new VirtualMachineStatus.InterfaceStatus();
+        nic.name = "eth0";
+        nic.network = "net";
+        nic.ip = ip;
+        nic.mac = mac;
+        vm.getStatus().interfaces = List.of(nic);
+        return client.resource(vm).updateStatus();
+    }
+
+    private VirtualMachine vm(String name) {
+        return client.resources(VirtualMachine.class).inNamespace(NS).withName(name).get();
+    }
+
+    /** A VM stand-in: a namespace whose eth0 (the VM's MAC) is the peer of the node-side "tap". */
+    private void endpoint(String netns, String node, VirtualMachine vm, String mac) {
+        host.run("ip", "netns", "add", netns);
+        host.run(Command.of("ip", "link", "add", InterfaceNames.tap(vm.getMetadata().getUid(), "eth0"), "type", "veth",
+                "peer", "name", "eth0", "netns", netns).inNetns(node));
+        host.run(Command.of("ip", "link", "set", "eth0", "address", mac, "up").inNetns(netns));
+        host.run(Command.of("ip", "link", "set", "lo", "up").inNetns(netns));
+    }
+
+    private void startDaemon(String node) {
+        NodeConfig config = new TestNodeConfig(node, node, "10.98.0." + (NODES.indexOf(node) + 1), work.resolve(node).toString());
+        NodeReport report = new NodeReport();
+        HypervisorRegistration registration = new HypervisorRegistration(client, config, report);
+        NodeAgent agent = new NodeAgent(client, config, report, new SimpleMeterRegistry());
+        registration.start(null);
+        agent.start(null);
+        stops.add(() -> agent.stop(null));
+        stops.add(() -> registration.stop(null));
+    }
+
+    private String dhcp(String netns) throws IOException {
+        Path script = work.resolve("udhcpc.sh");
+        Files.writeString(script, """
+                #!/bin/sh
+                case "$1" in
+                  bound|renew)
+                    ip addr flush dev "$interface"
+                    ip addr add "$ip/$mask" dev "$interface"
+                    [ -n "$router" ] && ip route replace default via "${router%% *}" dev "$interface"
+                    ;;
+                esac
+                exit 0
+                """);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        await().atMost(Duration.ofSeconds(40)).until(() -> host.attempt(Command.of("busybox", "udhcpc", "-i", "eth0", "-n", "-q",
+                "-t", "5", "-T", "1", "-s", script.toString()).inNetns(netns).withTimeout(Duration.ofSeconds(15))).ok());
+        String out = host.run(Command.of("ip", "-4", "-o", "addr", "show", "dev", "eth0").inNetns(netns)).stdout();
+        return out.replaceAll("(?s).*inet ([0-9./]+).*", "$1");
+    }
+
+    private boolean ping(String netns, String ip) {
+        return host.attempt(Command.of("busybox", "ping", "-c", "2", "-W", "2", ip).inNetns(netns).withTimeout(Duration.ofSeconds(10))).ok();
+    }
+
+    private record TestNodeConfig(String name, String netnsName, String underlay, String state) implements NodeConfig {
+        @Override
+        public Optional<String> underlayIp() {
+            return Optional.of(underlay);
+        }
+
+        @Override
+        public int underlayMtu() {
+            return 1500;
+        }
+
+        @Override
+        public String backend() {
+            return "linux";
+        }
+
+        @Override
+        public String datapath() {
+            return "system";
+        }
+
+        @Override
+        public Duration heartbeatInterval() {
+            return Duration.ofSeconds(2);
+        }
+
+        @Override
+        public boolean agent() {
+            return true;
+        }
+
+        @Override
+        public Optional<String> netns() {
+            return Optional.of(netnsName);
+        }
+
+        @Override
+        public Optional<String> stateDir() {
+            return Optional.of(state);
+        }
+
+        @Override
+        public Duration resyncInterval() {
+            return Duration.ofSeconds(3);
+        }
+
+        @Override
+        public int reservedCpu() {
+            return 0;
+        }
+
+        @Override
+        public long reservedMemoryMib() {
+            return 512;
+        }
+    }
+}
