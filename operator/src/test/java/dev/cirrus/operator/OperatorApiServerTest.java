@@ -15,7 +15,7 @@ import dev.cirrus.api.v1alpha1.HypervisorStatus;
 import dev.cirrus.api.v1alpha1.Image;
 import dev.cirrus.api.v1alpha1.OverlayNetwork;
 import dev.cirrus.api.v1alpha1.VirtualMachine;
-import dev.cirrus.operator.status.Conditions;
+import dev.cirrus.api.Conditions;
 import dev.cirrus.testsupport.RealApiServerResource;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;

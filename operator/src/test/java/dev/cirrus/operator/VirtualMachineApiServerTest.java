@@ -18,7 +18,7 @@ import dev.cirrus.api.v1alpha1.VirtualMachine;
 import dev.cirrus.api.v1alpha1.VirtualMachineStatus.InterfaceStatus;
 import dev.cirrus.api.v1alpha1.VmPhase;
 import dev.cirrus.operator.sim.SimulatedNode;
-import dev.cirrus.operator.status.Conditions;
+import dev.cirrus.api.Conditions;
 import dev.cirrus.testsupport.RealApiServerResource;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

@@ -1,21 +1,18 @@
 package dev.cirrus.node.agent;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.cirrus.api.ConditionTypes;
+import dev.cirrus.api.Conditions;
 import dev.cirrus.api.v1alpha1.VirtualMachine;
 import dev.cirrus.api.v1alpha1.VirtualMachineStatus;
 import dev.cirrus.api.v1alpha1.VirtualMachineStatus.InterfaceStatus;
 import dev.cirrus.node.network.NetworkReport;
 import dev.cirrus.node.network.PortReport;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
@@ -49,27 +46,10 @@ final class VmNetworkStatus {
         }
         status.interfaces = interfaces;
         boolean ready = problems.isEmpty();
-        status.conditions = setCondition(status.conditions, ConditionTypes.NETWORK_READY, ready, ready ? "Programmed" : "NotProgrammed",
+        status.conditions = Conditions.set(status.conditions, ConditionTypes.NETWORK_READY, ready, ready ? "Programmed" : "NotProgrammed",
                 ready ? "taps attached to " + interfaces.stream().map(i -> i.network).distinct().collect(Collectors.joining(", "))
                         : String.join("; ", problems),
                 vm.getMetadata().getGeneration());
         return status;
-    }
-
-    // The operator's Conditions helper lives in the operator module; the rule is the same: the
-    // transition time moves only when the status does.
-    private static List<Condition> setCondition(List<Condition> previous, String type, boolean value, String reason, String message,
-            long generation) {
-        String statusText = value ? "True" : "False";
-        Optional<Condition> old = previous == null ? Optional.empty() : previous.stream().filter(c -> type.equals(c.getType())).findFirst();
-        String since = old.filter(c -> statusText.equals(c.getStatus())).map(Condition::getLastTransitionTime)
-                .orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        List<Condition> next = new ArrayList<>();
-        if (previous != null) {
-            previous.stream().filter(c -> !Objects.equals(type, c.getType())).forEach(next::add);
-        }
-        next.add(new Condition(since, message, generation, reason, statusText, type));
-        next.sort((a, b) -> a.getType().compareTo(b.getType()));
-        return next;
     }
 }

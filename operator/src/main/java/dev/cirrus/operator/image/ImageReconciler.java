@@ -11,7 +11,7 @@ import dev.cirrus.api.v1alpha1.Hypervisor;
 import dev.cirrus.api.v1alpha1.HypervisorStatus.ImageCacheEntry;
 import dev.cirrus.api.v1alpha1.Image;
 import dev.cirrus.api.v1alpha1.ImageStatus;
-import dev.cirrus.operator.status.Conditions;
+import dev.cirrus.api.Conditions;
 import dev.cirrus.operator.status.Informers;
 import dev.cirrus.operator.status.TransitionEvents;
 import dev.cirrus.operator.metrics.OperatorMetrics;

@@ -22,7 +22,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import dev.cirrus.api.v1alpha1.OverlayNetwork;
 import dev.cirrus.api.v1alpha1.OverlayNetworkStatus;
 import dev.cirrus.operator.ipam.Ipv4Cidr;
-import dev.cirrus.operator.status.Conditions;
+import dev.cirrus.api.Conditions;
 import dev.cirrus.operator.status.StatusPatch;
 import dev.cirrus.operator.status.Verdict;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;

@@ -9,7 +9,7 @@ import jakarta.inject.Inject;
 import dev.cirrus.api.ConditionTypes;
 import dev.cirrus.api.v1alpha1.Hypervisor;
 import dev.cirrus.api.v1alpha1.HypervisorStatus;
-import dev.cirrus.operator.status.Conditions;
+import dev.cirrus.api.Conditions;
 import dev.cirrus.operator.status.StatusPatch;
 import dev.cirrus.operator.status.TransitionEvents;
 import dev.cirrus.operator.metrics.OperatorMetrics;

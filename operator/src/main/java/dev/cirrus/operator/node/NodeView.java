@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import dev.cirrus.api.ConditionTypes;
 import dev.cirrus.api.v1alpha1.Hypervisor;
 import dev.cirrus.operator.scheduler.NodeInfo;
-import dev.cirrus.operator.status.Conditions;
+import dev.cirrus.api.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Quantity;
 

@@ -1,5 +1,6 @@
 package dev.cirrus.operator.status;
 
+import dev.cirrus.api.Conditions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

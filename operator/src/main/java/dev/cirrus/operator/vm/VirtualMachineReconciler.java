@@ -22,7 +22,7 @@ import dev.cirrus.api.v1alpha1.VirtualMachine;
 import dev.cirrus.api.v1alpha1.VirtualMachineStatus;
 import dev.cirrus.api.v1alpha1.VmPhase;
 import dev.cirrus.operator.node.NodeView;
-import dev.cirrus.operator.status.Conditions;
+import dev.cirrus.api.Conditions;
 import dev.cirrus.operator.status.Informers;
 import dev.cirrus.operator.status.TransitionEvents;
 import dev.cirrus.operator.metrics.OperatorMetrics;

@@ -21,7 +21,7 @@ import dev.cirrus.api.v1alpha1.RunStrategy;
 import dev.cirrus.api.v1alpha1.VirtualMachine;
 import dev.cirrus.api.v1alpha1.VirtualMachineStatus;
 import dev.cirrus.api.v1alpha1.VmPhase;
-import dev.cirrus.operator.status.Conditions;
+import dev.cirrus.api.Conditions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;

@@ -1,4 +1,4 @@
-package dev.cirrus.operator.status;
+package dev.cirrus.api;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -10,7 +10,7 @@ import java.util.Optional;
 import io.fabric8.kubernetes.api.model.Condition;
 
 /**
- * The one way conditions are written. {@code lastTransitionTime} changes only when a condition's
+ * The one way conditions are written, by the operator and by the node daemons alike. {@code lastTransitionTime} changes only when a condition's
  * status changes, so kstatus, Argo CD and {@code kubectl wait} see stable conditions, and a
  * reconcile that decides nothing new produces an identical status (and so no API write).
  */

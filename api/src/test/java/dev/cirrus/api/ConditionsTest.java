@@ -1,4 +1,4 @@
-package dev.cirrus.operator.status;
+package dev.cirrus.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
