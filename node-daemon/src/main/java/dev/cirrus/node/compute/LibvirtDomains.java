@@ -34,6 +34,13 @@ public final class LibvirtDomains implements AutoCloseable {
     private static final int UNDEFINE_MANAGED_SAVE = 1;
     private static final int UNDEFINE_SNAPSHOTS_METADATA = 2;
     private static boolean eventLoopStarted;
+    /**
+     * libvirt's default error handler prints every error to stderr, including the expected "Domain not
+     * found" of an idempotent lookup. Errors still reach us as exceptions; this only silences the print.
+     * Held in a static field because JNA callbacks that get garbage-collected crash the native side.
+     */
+    private static final org.libvirt.jna.Libvirt.VirErrorCallback QUIET_ERRORS = (userData, error) -> {
+    };
 
     private final Connect connect;
     private final String uri;
@@ -69,6 +76,7 @@ public final class LibvirtDomains implements AutoCloseable {
             return;
         }
         try {
+            Connect.setErrorCallback(QUIET_ERRORS);
             Library.initEventLoop();
         } catch (LibvirtException e) {
             throw failure("cannot register libvirt's default event loop", e);
