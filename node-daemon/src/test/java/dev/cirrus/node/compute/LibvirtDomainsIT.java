@@ -26,7 +26,7 @@ import dev.cirrus.node.host.ProcessHostCommands;
 /**
  * {@link LibvirtDomains} against a real libvirtd and a TCG guest (the hack/testguest kernel + initramfs):
  * define, start, console markers from the seed, DHCP + ping over a Linux bridge, ownership read back
- * from the metadata, lifecycle events, define as upsert on a running domain, ACPI shutdown to a clean
+ * from the metadata (also over a qemu+unix socket URI), lifecycle events, define as upsert on a running domain, ACPI shutdown to a clean
  * shut-off, destroy to a crash-like shut-off, undefine. Needs root; everything it creates is removed
  * in {@link #cleanUp()}, also after a failure.
  */
@@ -123,6 +123,13 @@ class LibvirtDomainsIT {
             assertThat(owned.state()).isEqualTo(DomainState.RUNNING);
             assertThat(owned.qemuPid()).isPresent();
             assertThat(Path.of("/proc", Long.toString(owned.qemuPid().getAsLong()), "cmdline")).exists();
+
+            // the per-node socket form of the URI reaches the same daemon (one JVM may hold several connections)
+            try (LibvirtDomains viaSocket = LibvirtDomains.connect(
+                    "qemu+unix:///system?socket=/run/libvirt/libvirt-sock", LibvirtDomains.DEFAULT_QEMU_RUN_DIR)) {
+                assertThat(viaSocket.state(DOMAIN)).isEqualTo(DomainState.RUNNING);
+                assertThat(viaSocket.ownedDomains()).contains(owned);
+            }
 
             // 5. define is an upsert: same XML again on the running domain
             libvirt.define(xml);
