@@ -27,8 +27,7 @@ import dev.cirrus.node.host.ProcessHostCommands;
  * {@link LibvirtDomains} against a real libvirtd and a TCG guest (the hack/testguest kernel + initramfs):
  * define, start, console markers from the seed, DHCP + ping over a Linux bridge, ownership read back
  * from the metadata (also over a qemu+unix socket URI), lifecycle events, define as upsert on a running
- * domain, ACPI shutdown to a clean
- * shut-off, destroy to a crash-like shut-off, undefine. Needs root; everything it creates is removed
+ * domain, ACPI shutdown to a clean shut-off, destroy to a crash-like shut-off, undefine. Needs root; everything it creates is removed
  * in {@link #cleanUp()}, also after a failure.
  */
 class LibvirtDomainsIT {
