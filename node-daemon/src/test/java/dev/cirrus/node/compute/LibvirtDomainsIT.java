@@ -68,7 +68,7 @@ class LibvirtDomainsIT {
         HOST.run(Command.of(repo.resolve("hack/build-testguest.sh").toString(), "--install-dir", DIR.toString())
                 .withTimeout(Duration.ofMinutes(5)));
         Path iso = DIR.resolve("seed.iso");
-        new SeedIsoBuilder(new XorrisoIsoTool(Duration.ofSeconds(30))).build(new CloudInitSeed().render(
+        new SeedIsoBuilder(new XorrisoIsoTool(new ProcessHostCommands(), Duration.ofSeconds(30))).build(new CloudInitSeed().render(
                 new SeedRequest("it-uid-1", "it-guest", null, List.of(), List.of(GuestInterface.dhcp(MAC, null)))), iso);
         HOST.run("chmod", "0644", iso.toString());
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.cirrus.node.host.ProcessHostCommands;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class SeedIsoBuilderIT {
                 null, List.of("ssh-ed25519 AAAA alice@laptop"), List.of(GuestInterface.dhcp("52:54:00:12:34:56", 1450))));
         Path iso = dir.resolve("seed.iso");
 
-        new SeedIsoBuilder(new XorrisoIsoTool(Duration.ofSeconds(30))).build(files, iso);
+        new SeedIsoBuilder(new XorrisoIsoTool(new ProcessHostCommands(), Duration.ofSeconds(30))).build(files, iso);
 
         assertThat(volumeId(iso)).isEqualTo("cidata");
         Path extracted = dir.resolve("out");
@@ -51,10 +52,11 @@ class SeedIsoBuilderIT {
     @Test
     void aFailureCarriesTheCommandAndItsOutput() {
         Path missing = dir.resolve("no-such-dir");
-        assertThatThrownBy(() -> new XorrisoIsoTool(Duration.ofSeconds(30)).createIso(missing, "cidata", dir.resolve("x.iso")))
+        assertThatThrownBy(() -> new XorrisoIsoTool(new ProcessHostCommands(), Duration.ofSeconds(30)).createIso(missing, "cidata", dir.resolve("x.iso")))
                 .isInstanceOf(IOException.class)
-                .hasMessageStartingWith("[xorriso, -as, mkisofs, -V, cidata, -J, -R, -o, ")
-                .hasMessageContaining("exited with");
+                .hasMessageStartingWith("xorriso -as mkisofs -V cidata -J -R -o ")
+                .hasMessageContaining("exit code")
+                .hasMessageContaining("No such file or directory");
     }
 
     /** The ISO 9660 primary volume descriptor sits at sector 16; its volume identifier at byte 40, 32 bytes. */
