@@ -93,10 +93,33 @@ public class NodeAgent {
         };
         vms = client.resources(VirtualMachine.class).inAnyNamespace().withLabel(CirrusApi.NODE_LABEL, config.name()).inform(cast(trigger));
         networks = client.resources(OverlayNetwork.class).inAnyNamespace().inform(cast(trigger));
-        nodes = client.resources(Hypervisor.class).inform(cast(trigger));
+        nodes = client.resources(Hypervisor.class).inform(new ResourceEventHandler<>() {
+            // Every node beats every few seconds: only what peers are built from warrants a resync.
+            @Override
+            public void onAdd(Hypervisor h) {
+                requestResync();
+            }
+
+            @Override
+            public void onUpdate(Hypervisor old, Hypervisor h) {
+                if (!peerFacts(old).equals(peerFacts(h))) {
+                    requestResync();
+                }
+            }
+
+            @Override
+            public void onDelete(Hypervisor h, boolean unknown) {
+                requestResync();
+            }
+        });
         long period = config.resyncInterval().toMillis();
         loop.scheduleWithFixedDelay(this::resyncSafely, period, period, TimeUnit.MILLISECONDS);
         requestResync();
+    }
+
+    /** The part of a Hypervisor other nodes build tunnels from: its underlay and programmed networks. */
+    private static String peerFacts(Hypervisor h) {
+        return h.getStatus() == null ? "" : h.getStatus().underlayIP + "|" + Serialization.asJson(h.getStatus().networks);
     }
 
     @SuppressWarnings("unchecked")
