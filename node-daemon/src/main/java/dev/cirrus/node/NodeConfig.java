@@ -49,4 +49,24 @@ public interface NodeConfig {
 
     @WithDefault("512")
     long reservedMemoryMib();
+
+    /** Run VMs on this node through libvirt. Off until every node has its own libvirtd. */
+    @WithDefault("false")
+    boolean compute();
+
+    /** Allow Image URLs that resolve to loopback/private/link-local addresses (tests, lab clouds). */
+    @WithDefault("false")
+    boolean allowPrivateImageUrls();
+
+    /** libvirt domain type: qemu (TCG) or kvm. */
+    @WithDefault("qemu")
+    String domainType();
+
+    /** libvirt connection URI of the node's libvirtd. */
+    @WithDefault("qemu:///system")
+    String libvirtUri();
+
+    /** Root of VM files (image cache, disks, seeds, console logs); must be readable by libvirt-qemu. */
+    @WithDefault("/var/lib/libvirt/images/cirrus")
+    String vmImagesDir();
 }

@@ -1,6 +1,8 @@
 package dev.cirrus.node.agent;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -15,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 
 import dev.cirrus.api.CirrusApi;
 import dev.cirrus.api.v1alpha1.Hypervisor;
+import dev.cirrus.api.v1alpha1.Image;
 import dev.cirrus.api.v1alpha1.HypervisorStatus.NetworkEntry;
 import dev.cirrus.api.v1alpha1.OverlayNetwork;
 import dev.cirrus.api.v1alpha1.VirtualMachine;
@@ -59,6 +62,8 @@ public class NodeAgent {
     private SharedIndexInformer<VirtualMachine> vms;
     private SharedIndexInformer<OverlayNetwork> networks;
     private SharedIndexInformer<Hypervisor> nodes;
+    private SharedIndexInformer<Image> images;
+    private ComputeAgent compute;
 
     public NodeAgent(KubernetesClient client, NodeConfig config, NodeReport report, MeterRegistry registry) {
         this.client = client;
@@ -93,6 +98,10 @@ public class NodeAgent {
         };
         vms = client.resources(VirtualMachine.class).inAnyNamespace().withLabel(CirrusApi.NODE_LABEL, config.name()).inform(cast(trigger));
         networks = client.resources(OverlayNetwork.class).inAnyNamespace().inform(cast(trigger));
+        if (config.compute()) {
+            images = client.resources(Image.class).inAnyNamespace().inform(cast(trigger));
+            compute = new ComputeAgent(config, host, domain -> requestResync());
+        }
         nodes = client.resources(Hypervisor.class).inform(new ResourceEventHandler<>() {
             // Every node beats every few seconds: only what peers are built from warrants a resync.
             @Override
@@ -129,10 +138,18 @@ public class NodeAgent {
 
     public void stop(@Observes ShutdownEvent event) {
         loop.shutdownNow();
-        for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[]{vms, networks, nodes}) {
+        for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[]{vms, networks, nodes, images}) {
             if (informer != null) {
                 informer.stop();
             }
+        }
+        if (compute != null) {
+            try {
+                loop.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            compute.close();
         }
     }
 
@@ -159,6 +176,9 @@ public class NodeAgent {
                 .filter(vm -> vm.getMetadata().getDeletionTimestamp() == null)
                 .toList();
         mine.forEach(finalizers::claim);
+        // The domain goes before its taps, and the VM is released only once the node holds nothing of it.
+        List<VirtualMachine> deleted = labelled.stream().filter(vm -> vm.getMetadata().getDeletionTimestamp() != null)
+                .filter(vm -> compute == null || compute.cleanUp(vm)).toList();
 
         NodeNetworkDesired desired = DesiredNetworks.of(config.name(), config.netns(), config.underlayIp().orElse("127.0.0.1"),
                 config.underlayMtu(), mine, DesiredNetworks.byKey(networks.getStore().list()), nodes.getStore().list());
@@ -169,19 +189,31 @@ public class NodeAgent {
         });
         result.failures().forEach(f -> LOG.warnf("node %s: %s", config.name(), f));
 
-        writeVmStatuses(mine, result);
+        Map<String, VmCompute> computed = new java.util.HashMap<>();
+        if (compute != null) {
+            Map<String, OverlayNetwork> nets = DesiredNetworks.byKey(networks.getStore().list());
+            for (VirtualMachine vm : mine) {
+                computed.put(vm.getMetadata().getUid(), compute.reconcile(vm,
+                        (ns, name) -> images.getStore().getByKey(ns + "/" + name), nets));
+            }
+        }
+        writeVmStatuses(mine, result, computed);
         // What is no longer desired here was removed by the apply: the node holds nothing of it.
-        labelled.stream().filter(vm -> vm.getMetadata().getDeletionTimestamp() != null).forEach(finalizers::release);
+        deleted.forEach(finalizers::release);
         report.update(entries(result), mine.size());
     }
 
-    private void writeVmStatuses(List<VirtualMachine> mine, NodeNetworkReport result) {
+    private void writeVmStatuses(List<VirtualMachine> mine, NodeNetworkReport result, Map<String, VmCompute> computed) {
         Map<String, PortReport> ports = result.ports().stream()
                 .collect(Collectors.toMap(p -> p.vmUid() + "/" + p.interfaceName(), Function.identity(), (a, b) -> a));
         Map<String, NetworkReport> nets = result.networks().stream()
                 .collect(Collectors.toMap(n -> n.namespace() + "/" + n.name(), Function.identity(), (a, b) -> a));
         for (VirtualMachine vm : mine) {
             VirtualMachineStatus next = VmNetworkStatus.next(vm, ports, nets);
+            VmCompute done = computed.get(vm.getMetadata().getUid());
+            if (done != null) {
+                VmComputeStatus.apply(next, done, Optional.ofNullable(vm.getMetadata().getGeneration()).orElse(0L), Instant.now());
+            }
             if (Serialization.asJson(next).equals(Serialization.asJson(vm.getStatus()))) {
                 continue;
             }

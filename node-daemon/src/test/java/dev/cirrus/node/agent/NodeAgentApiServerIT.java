@@ -262,5 +262,30 @@ class NodeAgentApiServerIT {
         public long reservedMemoryMib() {
             return 512;
         }
+
+        @Override
+        public boolean compute() {
+            return false;
+        }
+
+        @Override
+        public boolean allowPrivateImageUrls() {
+            return false;
+        }
+
+        @Override
+        public String domainType() {
+            return "qemu";
+        }
+
+        @Override
+        public String libvirtUri() {
+            return "qemu:///system";
+        }
+
+        @Override
+        public String vmImagesDir() {
+            return "/var/lib/libvirt/images/cirrus";
+        }
     }
 }
