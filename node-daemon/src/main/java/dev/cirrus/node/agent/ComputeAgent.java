@@ -5,9 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -26,6 +30,7 @@ import dev.cirrus.node.compute.DomainState;
 import dev.cirrus.node.compute.DomainType;
 import dev.cirrus.node.compute.DomainXmlRenderer;
 import dev.cirrus.node.compute.LibvirtDomains;
+import dev.cirrus.node.compute.RunAction;
 import dev.cirrus.node.compute.RunDecision;
 import dev.cirrus.node.compute.RunInputs;
 import dev.cirrus.node.compute.RunStrategyDecision;
@@ -46,6 +51,10 @@ import org.jboss.logging.Logger;
 final class ComputeAgent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ComputeAgent.class);
     private static final long MAX_IMAGE_BYTES = 64L << 30;
+    /** How long a guest gets to power off after the ACPI button before the plug is pulled. */
+    private static final Duration GRACEFUL_STOP = Duration.ofSeconds(60);
+    /** A failed fetch is not retried for this long (each resync would download the whole artifact again). */
+    private static final Duration FETCH_BACKOFF = Duration.ofSeconds(30);
 
     private final NodeConfig config;
     private final Path root;
@@ -56,6 +65,8 @@ final class ComputeAgent implements AutoCloseable {
     private final CloudInitSeed cloudInit = new CloudInitSeed();
     private final DomainType type;
     private final Consumer<String> onEvent;
+    private final Map<String, FailedFetch> failedFetches = new HashMap<>();
+    private final Map<String, Instant> gracefulStopSent = new HashMap<>();
     private LibvirtDomains libvirt;
     private LibvirtDomains.Subscription events;
 
@@ -91,10 +102,12 @@ final class ComputeAgent implements AutoCloseable {
                 Path base = fetch(vm, images, vm.getSpec().rootDisk.image, null);
                 prepareDir(dir);
                 rootDisk = dir.resolve("root.qcow2");
-                Long size = vm.getSpec().rootDisk.size == null ? null
-                        : io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
-                                new io.fabric8.kubernetes.api.model.Quantity(vm.getSpec().rootDisk.size)).longValue();
+                Long size = vm.getSpec().rootDisk.size == null ? null : VmDomainPlan.bytes(vm.getSpec().rootDisk.size);
                 disks.ensureOverlay(base, image.getSpec().format == null ? ImageFormat.QCOW2 : image.getSpec().format, rootDisk, size);
+            }
+            for (var d : Optional.ofNullable(vm.getSpec().dataDisks).orElse(List.of())) {
+                prepareDir(dir);
+                disks.ensureDataDisk(VmDomainPlan.dataDisk(dir, d.name), VmDomainPlan.bytes(d.size));
             }
         } catch (ImageProblem e) {
             return VmCompute.imageFailed(e.getMessage());
@@ -105,18 +118,29 @@ final class ComputeAgent implements AutoCloseable {
         String console = dir.resolve("console.log").toString();
         try {
             DomainState state = libvirt().state(name);
-            RunDecision decision = RunStrategyDecision.decide(RunInputs.of(vm.getSpec().runStrategy, vm.getSpec().running, state, false));
+            String uid = vm.getMetadata().getUid();
+            if (state != DomainState.RUNNING) {
+                gracefulStopSent.remove(uid);
+            }
+            Instant sent = gracefulStopSent.get(uid);
+            boolean overdue = sent != null && sent.plus(GRACEFUL_STOP).isBefore(Instant.now());
+            RunDecision decision = RunStrategyDecision.decide(
+                    new RunInputs(vm.getSpec().runStrategy, vm.getSpec().running, state, false, overdue));
             boolean started = false;
             switch (decision.action()) {
                 case START, RESTART -> {
                     define(vm, dir, rootDisk, kernelBoot, networks);
-                    if (decision.action() == dev.cirrus.node.compute.RunAction.RESTART) {
+                    if (decision.action() == RunAction.RESTART) {
                         libvirt().destroy(name);
                     }
                     libvirt().start(name);
                     started = true;
                 }
-                case STOP_GRACEFUL -> libvirt().shutdown(name);
+                case STOP_GRACEFUL -> {
+                    if (gracefulStopSent.putIfAbsent(uid, Instant.now()) == null) {
+                        libvirt().shutdown(name);
+                    }
+                }
                 case DESTROY -> libvirt().destroy(name);
                 case UNDEFINE -> libvirt().undefine(name);
                 case RESUME -> LOG.warnf("resume of paused domain %s is not supported yet", name);
@@ -150,6 +174,7 @@ final class ComputeAgent implements AutoCloseable {
             String name = VmDomainPlan.domainName(vm);
             libvirt().destroy(name);
             libvirt().undefine(name);
+            gracefulStopSent.remove(vm.getMetadata().getUid());
             Path dir = VmDomainPlan.vmDir(root, vm.getMetadata().getUid());
             if (Files.exists(dir)) {
                 try (Stream<Path> files = Files.walk(dir)) {
@@ -178,13 +203,20 @@ final class ComputeAgent implements AutoCloseable {
 
     private Path fetch(VirtualMachine vm, BiFunction<String, String, Image> images, String imageName, ImageFormat format) throws ImageProblem {
         Image image = image(vm, images, imageName, format);
+        String key = image.getSpec().url + "|" + image.getSpec().checksum;
+        FailedFetch failed = failedFetches.get(key);
+        if (failed != null && failed.retryAfter().isAfter(Instant.now())) {
+            throw new ImageProblem(failed.message());
+        }
         try {
             prepareDir(cache.directory());
             Path file = cache.fetch(image.getSpec().url, image.getSpec().checksum, MAX_IMAGE_BYTES, config.allowPrivateImageUrls()).path();
             readable(file);
             return file;
         } catch (ImageFetchException | IOException e) {
-            throw new ImageProblem("image " + imageName + ": " + e.getMessage());
+            String message = "image " + imageName + ": " + e.getMessage();
+            failedFetches.put(key, new FailedFetch(message, Instant.now().plus(FETCH_BACKOFF)));
+            throw new ImageProblem(message);
         }
     }
 
@@ -208,6 +240,9 @@ final class ComputeAgent implements AutoCloseable {
         if (libvirt != null) {
             libvirt.close();
         }
+    }
+
+    private record FailedFetch(String message, Instant retryAfter) {
     }
 
     private static final class ImageProblem extends Exception {

@@ -2,6 +2,7 @@ package dev.cirrus.node.agent;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Optional;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +190,7 @@ public class NodeAgent {
         });
         result.failures().forEach(f -> LOG.warnf("node %s: %s", config.name(), f));
 
-        Map<String, VmCompute> computed = new java.util.HashMap<>();
+        Map<String, VmCompute> computed = new HashMap<>();
         if (compute != null) {
             Map<String, OverlayNetwork> nets = DesiredNetworks.byKey(networks.getStore().list());
             for (VirtualMachine vm : mine) {

@@ -44,6 +44,14 @@ final class VmDomainPlan {
         return Math.max(64, Quantity.getAmountInBytes(new Quantity(memory)).longValue() / (1024 * 1024));
     }
 
+    static Path dataDisk(Path dir, String name) {
+        return dir.resolve("data-" + name + ".qcow2");
+    }
+
+    static long bytes(String quantity) {
+        return Quantity.getAmountInBytes(new Quantity(quantity)).longValue();
+    }
+
     static SeedRequest seed(VirtualMachine vm, Map<String, OverlayNetwork> networksByKey) {
         var cloudInit = vm.getSpec().cloudInit;
         String hostname = cloudInit != null && cloudInit.hostname != null ? cloudInit.hostname : vm.getMetadata().getName();
@@ -76,6 +84,7 @@ final class VmDomainPlan {
                 .kernelBoot(kernelBoot)
                 .seedIso(dir.resolve("seed.iso"))
                 .consoleLog(dir.resolve("console.log"));
+        Optional.ofNullable(vm.getSpec().dataDisks).orElse(List.of()).forEach(d -> b.dataDisk(dataDisk(dir, d.name)));
         for (InterfaceStatus nic : interfaces(vm)) {
             b.nic(DomainNic.ethernetTap(InterfaceNames.tap(vm.getMetadata().getUid(), nic.name), nic.mac, null, false));
         }
