@@ -104,7 +104,7 @@ public final class DataplaneBench {
         host.attempt(Command.of("pkill", "-f", "iperf3 -s -D -1"));
         for (String line : host.run("ip", "netns", "list").stdout().lines().toList()) {
             String ns = line.split(" ")[0];
-            if (ns.startsWith("cbn-") || ns.startsWith("cirrus-r-cbnn")) {
+            if (ns.startsWith("cbn-") || ns.startsWith("cirrus-r-cbn-")) {
                 host.attempt(Command.of("ip", "netns", "delete", ns));
             }
         }
