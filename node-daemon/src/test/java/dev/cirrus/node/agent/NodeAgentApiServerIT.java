@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import dev.cirrus.api.CirrusApi;
@@ -173,7 +172,7 @@ class NodeAgentApiServerIT {
     }
 
     private void startDaemon(String node) {
-        NodeConfig config = new TestNodeConfig(node, node, "10.98.0." + (NODES.indexOf(node) + 1), work.resolve(node).toString());
+        NodeConfig config = TestNodeConfig.network(node, node, "10.98.0." + (NODES.indexOf(node) + 1), work.resolve(node).toString());
         NodeReport report = new NodeReport();
         HypervisorRegistration registration = new HypervisorRegistration(client, config, report);
         NodeAgent agent = new NodeAgent(client, config, report, new SimpleMeterRegistry());
@@ -205,87 +204,5 @@ class NodeAgentApiServerIT {
 
     private boolean ping(String netns, String ip) {
         return host.attempt(Command.of("busybox", "ping", "-c", "2", "-W", "2", ip).inNetns(netns).withTimeout(Duration.ofSeconds(10))).ok();
-    }
-
-    private record TestNodeConfig(String name, String netnsName, String underlay, String state) implements NodeConfig {
-        @Override
-        public Optional<String> underlayIp() {
-            return Optional.of(underlay);
-        }
-
-        @Override
-        public int underlayMtu() {
-            return 1500;
-        }
-
-        @Override
-        public String backend() {
-            return "linux";
-        }
-
-        @Override
-        public String datapath() {
-            return "system";
-        }
-
-        @Override
-        public Duration heartbeatInterval() {
-            return Duration.ofSeconds(2);
-        }
-
-        @Override
-        public boolean agent() {
-            return true;
-        }
-
-        @Override
-        public Optional<String> netns() {
-            return Optional.of(netnsName);
-        }
-
-        @Override
-        public Optional<String> stateDir() {
-            return Optional.of(state);
-        }
-
-        @Override
-        public Duration resyncInterval() {
-            return Duration.ofSeconds(3);
-        }
-
-        @Override
-        public int reservedCpu() {
-            return 0;
-        }
-
-        @Override
-        public long reservedMemoryMib() {
-            return 512;
-        }
-
-        @Override
-        public boolean compute() {
-            return false;
-        }
-
-        @Override
-        public boolean allowPrivateImageUrls() {
-            return false;
-        }
-
-        @Override
-        public String domainType() {
-            return "qemu";
-        }
-
-        @Override
-        public String libvirtUri() {
-            return "qemu:///system";
-        }
-
-        @Override
-        public String vmImagesDir() {
-            return "/var/lib/libvirt/images/cirrus";
-        }
     }
 }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpServer;
@@ -237,7 +236,7 @@ class NodeComputeApiServerIT {
     }
 
     private void startDaemon() {
-        NodeConfig config = new TestNodeConfig(NODE, work.resolve("state").toString());
+        NodeConfig config = TestNodeConfig.compute(NODE, work.resolve("state").toString(), VM_ROOT.toString());
         NodeAgent agent = new NodeAgent(client, config, new NodeReport(), new SimpleMeterRegistry());
         agent.start(null);
         stops.add(() -> agent.stop(null));
@@ -266,88 +265,6 @@ class NodeComputeApiServerIT {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    private record TestNodeConfig(String name, String state) implements NodeConfig {
-        @Override
-        public Optional<String> underlayIp() {
-            return Optional.of("127.0.0.1");
-        }
-
-        @Override
-        public int underlayMtu() {
-            return 1500;
-        }
-
-        @Override
-        public String backend() {
-            return "linux";
-        }
-
-        @Override
-        public String datapath() {
-            return "system";
-        }
-
-        @Override
-        public Duration heartbeatInterval() {
-            return Duration.ofSeconds(2);
-        }
-
-        @Override
-        public boolean agent() {
-            return true;
-        }
-
-        @Override
-        public Optional<String> netns() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> stateDir() {
-            return Optional.of(state);
-        }
-
-        @Override
-        public Duration resyncInterval() {
-            return Duration.ofSeconds(3);
-        }
-
-        @Override
-        public int reservedCpu() {
-            return 0;
-        }
-
-        @Override
-        public long reservedMemoryMib() {
-            return 512;
-        }
-
-        @Override
-        public boolean compute() {
-            return true;
-        }
-
-        @Override
-        public boolean allowPrivateImageUrls() {
-            return true;
-        }
-
-        @Override
-        public String domainType() {
-            return "qemu";
-        }
-
-        @Override
-        public String libvirtUri() {
-            return "qemu:///system";
-        }
-
-        @Override
-        public String vmImagesDir() {
-            return VM_ROOT.toString();
         }
     }
 }
