@@ -8,6 +8,8 @@ public final class ConditionTypes {
     public static final String IMAGE_READY = "ImageReady";
     public static final String DOMAIN_RUNNING = "DomainRunning";
     public static final String VALID = "Valid";
+    /** VM: its floating IP / port forwards are programmed on its node (absent when it has none). */
+    public static final String EXTERNAL_READY = "ExternalReady";
     public static final String HEARTBEAT = "Heartbeat";
 
     public static final String TRUE = "True";

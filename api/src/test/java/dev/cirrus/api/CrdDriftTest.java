@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.cirrus.api.v1alpha1.ExternalNetwork;
 import dev.cirrus.api.v1alpha1.Hypervisor;
 import dev.cirrus.api.v1alpha1.Image;
 import dev.cirrus.api.v1alpha1.OverlayNetwork;
@@ -30,7 +31,8 @@ class CrdDriftTest {
     private static final Path GENERATED = Path.of("target/classes/META-INF/fabric8");
     private static final Map<String, Class<?>> KINDS = Map.of(
             "images", Image.class, "overlaynetworks", OverlayNetwork.class,
-            "virtualmachines", VirtualMachine.class, "hypervisors", Hypervisor.class);
+            "virtualmachines", VirtualMachine.class, "hypervisors", Hypervisor.class,
+            "externalnetworks", ExternalNetwork.class);
 
     @Test
     void committedCrdsMatchTheGeneratedOnes() throws IOException {

@@ -52,6 +52,21 @@ public class OverlayNetworkSpec {
     @JsonPropertyDescription("MTU of VM interfaces; defaults to the underlay MTU minus the encapsulation overhead.")
     public Integer mtu;
 
+    @JsonPropertyDescription("Connects the network to an ExternalNetwork through its distributed router (SNAT, floating IPs, port forwards).")
+    public Router router;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Router {
+        @Required
+        @Size(min = 1, max = 253)
+        @JsonPropertyDescription("Name of the (cluster-scoped) ExternalNetwork.")
+        public String externalNetwork;
+
+        @Default("true")
+        @JsonPropertyDescription("Source-NAT the network's outbound traffic to the node's external address (default true).")
+        public Boolean snat;
+    }
+
     @ValidationRule(value = "!has(self.rangeStart) == !has(self.rangeEnd)",
             message = "dhcp.rangeStart and dhcp.rangeEnd must be given together")
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -135,6 +135,78 @@ public class VirtualMachineSpec {
                 message = "mac must be a unicast address (least significant bit of the first octet clear)")
         @JsonPropertyDescription("Fixed MAC address (default: a stable locally-administered one).")
         public String mac;
+
+        @JsonPropertyDescription("1:1 NAT address on the network's ExternalNetwork; inbound traffic only as the firewall rules allow. Needs spec.router on the network.")
+        public FloatingIp floatingIP;
+
+        @Size(max = 32)
+        @ValidationRule(value = "self.all(f, self.exists_one(g, g.protocol == f.protocol && g.port == f.port))",
+                message = "portForwards must not repeat a protocol and port")
+        @JsonPropertyDescription("External port → VM port, on the interface's external address (its floating IP, else an address allocated for the forwards).")
+        public List<PortForward> portForwards;
+
+        @Size(max = 64)
+        @JsonPropertyDescription("Ingress rules for traffic arriving through the floating IP; without rules nothing is let in.")
+        public List<FirewallRule> firewall;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class FloatingIp {
+        @Size(max = 15)
+        @ValidationRule(value = "isIP(self) && ip(self).family() == 4", message = "floatingIP.address must be an IPv4 address")
+        @JsonPropertyDescription("Requested address inside the ExternalNetwork's allocationRange (default: allocated).")
+        public String address;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class PortForward {
+        @Default("TCP")
+        @JsonPropertyDescription("TCP or UDP.")
+        public TransportProtocol protocol;
+
+        @io.fabric8.generator.annotation.Required
+        @Min(1)
+        @Max(65535)
+        @JsonPropertyDescription("Port on the external address.")
+        public Integer port;
+
+        @io.fabric8.generator.annotation.Required
+        @Min(1)
+        @Max(65535)
+        @JsonPropertyDescription("Port on the VM.")
+        public Integer targetPort;
+
+        @Size(max = 18)
+        @ValidationRule(value = "isCIDR(self) && cidr(self).ip().family() == 4", message = "source must be an IPv4 CIDR")
+        @JsonPropertyDescription("Only from this source CIDR (default: anywhere).")
+        public String source;
+    }
+
+    @ValidationRule(value = "!has(self.portFrom) || self.protocol == 'TCP' || self.protocol == 'UDP'",
+            message = "firewall ports apply to TCP and UDP only")
+    @ValidationRule(value = "!has(self.portTo) || has(self.portFrom) && self.portFrom <= self.portTo",
+            message = "firewall portTo needs portFrom and must not be below it")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class FirewallRule {
+        @io.fabric8.generator.annotation.Required
+        @JsonPropertyDescription("TCP, UDP, ICMP or Any.")
+        public FirewallProtocol protocol;
+
+        @Min(1)
+        @Max(65535)
+        @JsonPropertyDescription("First port (TCP/UDP; default: all ports).")
+        public Integer portFrom;
+
+        @Min(1)
+        @Max(65535)
+        @JsonPropertyDescription("Last port (default: portFrom).")
+        public Integer portTo;
+
+        @Default("0.0.0.0/0")
+        @Size(max = 18)
+        @ValidationRule(value = "isCIDR(self) && cidr(self).ip().family() == 4", message = "source must be an IPv4 CIDR")
+        @JsonPropertyDescription("Allowed source CIDR (default: anywhere).")
+        public String source;
     }
 
     @ValidationRule(value = "!(has(self.userData) && has(self.userDataSecretRef))",

@@ -44,5 +44,9 @@ public class VirtualMachineStatus {
         public String tap;
         @JsonPropertyDescription("Link state of the tap: up or down (set by the node daemon).")
         public String linkState;
+        @JsonPropertyDescription("External address in effect (floating IP or forwarding address), allocated by the operator.")
+        public String externalIP;
+        @JsonPropertyDescription("ExternalNetwork the externalIP belongs to.")
+        public String externalNetwork;
     }
 }
