@@ -65,6 +65,8 @@ public class NodeAgent {
     private SharedIndexInformer<Hypervisor> nodes;
     private SharedIndexInformer<Image> images;
     private ComputeAgent compute;
+    private DriftRepairEvents repairEvents;
+    private NetworkMembers members;
 
     public NodeAgent(KubernetesClient client, NodeConfig config, NodeReport report, MeterRegistry registry) {
         this.client = client;
@@ -81,6 +83,8 @@ public class NodeAgent {
         HostCommands host = new ProcessHostCommands(registry);
         Path state = config.stateDir().map(Path::of).orElse(Path.of("/var/lib/cirrus", config.name()));
         dataplane = new LinuxNetworkDataplane(host, state.resolve("network"));
+        repairEvents = new DriftRepairEvents(client, registry, config.name());
+        members = new NetworkMembers(client, this::requestResync);
         ResourceEventHandler<Object> trigger = new ResourceEventHandler<>() {
             @Override
             public void onAdd(Object o) {
@@ -144,6 +148,9 @@ public class NodeAgent {
                 informer.stop();
             }
         }
+        if (members != null) {
+            members.close();
+        }
         if (compute != null) {
             try {
                 loop.awaitTermination(10, TimeUnit.SECONDS);
@@ -181,13 +188,19 @@ public class NodeAgent {
         List<VirtualMachine> deleted = labelled.stream().filter(vm -> vm.getMetadata().getDeletionTimestamp() != null)
                 .filter(vm -> compute == null || compute.cleanUp(vm)).toList();
 
+        // The tenants this node serves: their VMs on every node give each network's DNS names.
+        members.watch(mine.stream().filter(vm -> vm.getStatus().interfaces != null && !vm.getStatus().interfaces.isEmpty())
+                .map(vm -> vm.getMetadata().getNamespace()).collect(Collectors.toSet()));
         NodeNetworkDesired desired = DesiredNetworks.of(config.name(), config.netns(), config.underlayIp().orElse("127.0.0.1"),
-                config.underlayMtu(), mine, DesiredNetworks.byKey(networks.getStore().list()), nodes.getStore().list());
+                config.underlayMtu(), mine, DesiredNetworks.byKey(networks.getStore().list()), nodes.getStore().list(),
+                members.vms());
         NodeNetworkReport result = dataplane.apply(desired);
-        result.repairs().forEach(r -> {
-            LOG.infof("node %s repaired drift: %s", config.name(), r);
-            registry.counter("cirrus_node_repairs_total").increment();
-        });
+        if (!result.repaired().isEmpty()) {
+            Optional<Hypervisor> self = Optional.ofNullable(nodes.getStore().getByKey(config.name()));
+            Map<String, VirtualMachine> byUid = mine.stream()
+                    .collect(Collectors.toMap(vm -> vm.getMetadata().getUid(), Function.identity(), (a, b) -> a));
+            result.repaired().forEach(r -> repairEvents.record(r, self, byUid));
+        }
         result.failures().forEach(f -> LOG.warnf("node %s: %s", config.name(), f));
 
         Map<String, VmCompute> computed = new HashMap<>();
