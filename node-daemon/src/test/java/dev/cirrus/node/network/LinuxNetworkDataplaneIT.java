@@ -203,19 +203,48 @@ class LinuxNetworkDataplaneIT {
 
     @Test
     @Order(5)
-    void aSecondApplyChangesNothing() throws IOException {
-        Map<String, Integer> ifindexes = ifindexes(N1);
-        String pid = dnsmasqPid("state-n1", "tenant-a");
-        NodeNetworkReport again = plane1.apply(node1());
-        assertThat(again.actions()).isEmpty();
-        assertThat(again.repairs()).isEmpty();
-        assertThat(plane2.apply(node2()).actions()).isEmpty();
-        assertThat(ifindexes(N1)).isEqualTo(ifindexes);
-        assertThat(dnsmasqPid("state-n1", "tenant-a")).isEqualTo(pid);
+    void dnsNamesEveryVmOfTheTenantOnEveryNode() {
+        // a1 (n1) resolves a2 (on n2) through its own node's gateway, by short and qualified name.
+        assertThat(nslookup("cit-vm-a1", "a2")).contains("10.20.0.12");
+        assertThat(nslookup("cit-vm-a1", "a2.tenant-a.cirrus.internal")).contains("10.20.0.12");
+        assertThat(nslookup("cit-vm-a2", "a1")).contains("10.20.0.11");
+        assertThat(nslookup("cit-vm-b2", "b1")).contains("10.20.0.11");
+        // Tenant b's dnsmasq knows nothing of tenant a.
+        assertThat(nslookup("cit-vm-b1", "a2")).doesNotContain("10.20.0.12");
     }
 
     @Test
     @Order(6)
+    void aSecondApplyAndARestartedDaemonChangeNothing() throws IOException {
+        Map<String, Integer> ifindexes = ifindexes(N1);
+        Map<String, Integer> routerIfindexes = ifindexes(InterfaceNames.routerNamespace("citn1", "tenant-a", "a"));
+        String pid = dnsmasqPid("state-n1", "tenant-a");
+        Path leases = work.resolve("state-n1").resolve("dnsmasq")
+                .resolve(InterfaceNames.routerNamespace("citn1", "tenant-a", "a") + ".leases");
+        assertThat(Files.readString(leases)).contains(a1.mac());
+        NodeNetworkReport again = plane1.apply(node1());
+        assertThat(again.actions()).isEmpty();
+        assertThat(again.repairs()).isEmpty();
+        assertThat(plane2.apply(node2()).actions()).isEmpty();
+
+        // A restarted daemon: new instances, same state directories, same desired state.
+        plane1 = new LinuxNetworkDataplane(host, work.resolve("state-n1"));
+        plane2 = new LinuxNetworkDataplane(host, work.resolve("state-n2"));
+        NodeNetworkReport restarted = plane1.apply(node1());
+        assertThat(restarted.actions()).isEmpty();
+        assertThat(restarted.repairs()).isEmpty();
+        assertThat(restarted.networks()).filteredOn(n -> !n.name().equals("c")).allMatch(NetworkReport::ready);
+        assertThat(plane2.apply(node2()).actions()).isEmpty();
+
+        assertThat(ifindexes(N1)).as("no link re-created").isEqualTo(ifindexes);
+        assertThat(ifindexes(InterfaceNames.routerNamespace("citn1", "tenant-a", "a"))).isEqualTo(routerIfindexes);
+        assertThat(dnsmasqPid("state-n1", "tenant-a")).as("dnsmasq not restarted").isEqualTo(pid);
+        assertThat(Files.readString(leases)).as("leases kept").contains(a1.mac());
+        assertThat(ping("cit-vm-a1", "10.20.0.12")).isTrue();
+    }
+
+    @Test
+    @Order(7)
     void driftDoneByHandIsRepaired() throws IOException {
         String vxA = InterfaceNames.vxlan("tenant-a", "a");
         String brB = InterfaceNames.bridge("tenant-b", "b");
@@ -253,7 +282,7 @@ class LinuxNetworkDataplaneIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRemovedPortAndNetworkAreCollectedButForeignDevicesStay() {
         host.run(Command.of("ip", "link", "add", "cbr0", "type", "bridge").inNetns(N1)); // not ours: no hex suffix
         NodeNetworkDesired withoutB = new NodeNetworkDesired("citn1", Optional.of(N1), "10.99.0.1", 1500,
@@ -281,10 +310,13 @@ class LinuxNetworkDataplaneIT {
                 List.of(network("a", 5001, List.of(a2)), network("b", 5002, List.of(b2))));
     }
 
-    private static NetworkDesired network(String tenant, long vni, List<PortDesired> ports) {
+    /** DNS names: every VM of the tenant, on both nodes. */
+    private NetworkDesired network(String tenant, long vni, List<PortDesired> ports) {
+        List<HostRecord> names = Stream.of(a1, t1, a2, b1, b2).filter(p -> p.vmNamespace().equals("tenant-" + tenant))
+                .map(p -> new HostRecord(p.hostname(), p.ip())).toList();
         return new NetworkDesired("tenant-" + tenant, tenant, vni, "10.20.0.0/24", "10.20.0.1", Optional.empty(), true,
                 Optional.empty(), Optional.empty(), List.of(), Optional.of("tenant-" + tenant + ".cirrus.internal"),
-                "vxlan", List.of("10.99.0.1", "10.99.0.2"), ports);
+                "vxlan", List.of("10.99.0.1", "10.99.0.2"), ports, names);
     }
 
     private static NetworkDesired geneve() {
@@ -311,6 +343,12 @@ class LinuxNetworkDataplaneIT {
     private boolean ping(String fromNetns, String ip) {
         return host.attempt(Command.of("busybox", "ping", "-c", "2", "-W", "2", ip).inNetns(fromNetns)
                 .withTimeout(PING)).ok();
+    }
+
+    private String nslookup(String fromNetns, String name) {
+        CommandResult r = host.attempt(Command.of("busybox", "nslookup", name, "10.20.0.1").inNetns(fromNetns)
+                .withTimeout(PING));
+        return r.stdout() + r.stderr();
     }
 
     private String tcp(String serverNetns, String clientNetns, String serverIp) throws Exception {
