@@ -58,6 +58,8 @@ public class NodeAgent {
     private final MeterRegistry registry;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "node-agent"));
     private final AtomicBoolean queued = new AtomicBoolean();
+    /** Informers fire (and ask for a resync) while start() is still opening the next ones. */
+    private volatile boolean started;
     private final VmFinalizers finalizers;
     private NetworkDataplane dataplane;
     private SharedIndexInformer<VirtualMachine> vms;
@@ -127,6 +129,7 @@ public class NodeAgent {
             }
         });
         long period = config.resyncInterval().toMillis();
+        started = true;
         loop.scheduleWithFixedDelay(this::resyncSafely, period, period, TimeUnit.MILLISECONDS);
         requestResync();
     }
@@ -170,6 +173,9 @@ public class NodeAgent {
 
     private void resyncSafely() {
         queued.set(false);
+        if (!started) {
+            return; // start() asks for one once every informer is open
+        }
         try {
             resync();
         } catch (RuntimeException e) {
