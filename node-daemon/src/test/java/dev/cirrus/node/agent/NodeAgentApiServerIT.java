@@ -52,6 +52,7 @@ class NodeAgentApiServerIT {
     private final HostCommands host = new ProcessHostCommands();
     private final List<Runnable> stops = new ArrayList<>();
     private final Map<String, SimpleMeterRegistry> metrics = new HashMap<>();
+    private final Map<String, NodeAgent> agents = new HashMap<>();
     private KubernetesClient client;
     private Path work;
 
@@ -150,6 +151,29 @@ class NodeAgentApiServerIT {
         assertThat(metrics.get(NODES.get(0)).counter("cirrus_node_repairs_total", "kind", "tap").count()).isGreaterThanOrEqualTo(1);
         assertThat(ping("cag-vm1", "10.30.0.12")).isTrue();
 
+        // A daemon restart (new agent, same state directory) changes nothing on the host.
+        String node1 = NODES.get(0);
+        String router1 = InterfaceNames.routerNamespace(node1, NS, "net");
+        Path pidFile = work.resolve(node1).resolve("network").resolve("dnsmasq").resolve(router1 + ".pid");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ping("cag-vm1", "10.30.0.12"));
+        String links = ifindexes(node1);
+        String routerLinks = ifindexes(router1);
+        String pid = Files.readString(pidFile).strip();
+        agents.remove(node1).stop(null);
+        SimpleMeterRegistry restarted = new SimpleMeterRegistry();
+        NodeAgent again = new NodeAgent(client, TestNodeConfig.network(node1, node1, "10.98.0.1", work.resolve(node1).toString()),
+                new NodeReport(), restarted);
+        again.start(null);
+        stops.add(() -> again.stop(null));
+        // ProcessHostCommands times every command in the agent's registry: wait for two full resyncs.
+        await().atMost(Duration.ofSeconds(30)).until(() -> restarted.find("cirrus_host_command_seconds").timers().stream()
+                .mapToLong(t -> t.count()).sum() > 40);
+        assertThat(ifindexes(node1)).as("no link re-created").isEqualTo(links);
+        assertThat(ifindexes(router1)).isEqualTo(routerLinks);
+        assertThat(Files.readString(pidFile).strip()).as("dnsmasq not restarted").isEqualTo(pid);
+        assertThat(restarted.find("cirrus_node_repairs_total").counters()).isEmpty();
+        assertThat(ping("cag-vm1", "10.30.0.12")).isTrue();
+
         String tap2 = InterfaceNames.tap(vm2.getMetadata().getUid(), "eth0");
         client.resources(VirtualMachine.class).inNamespace(NS).withName("vm2").delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> vm("vm2") == null);
@@ -200,6 +224,7 @@ class NodeAgentApiServerIT {
         NodeAgent agent = new NodeAgent(client, config, report, registry);
         registration.start(null);
         agent.start(null);
+        agents.put(node, agent);
         stops.add(() -> agent.stop(null));
         stops.add(() -> registration.stop(null));
     }
@@ -222,6 +247,12 @@ class NodeAgentApiServerIT {
                 "-t", "5", "-T", "1", "-s", script.toString()).inNetns(netns).withTimeout(Duration.ofSeconds(15))).ok());
         String out = host.run(Command.of("ip", "-4", "-o", "addr", "show", "dev", "eth0").inNetns(netns)).stdout();
         return out.replaceAll("(?s).*inet ([0-9./]+).*", "$1");
+    }
+
+    /** name=ifindex of every link in the namespace, sorted. */
+    private String ifindexes(String netns) {
+        return host.run(Command.of("ip", "-o", "link", "show").inNetns(netns)).stdout().lines()
+                .map(l -> l.split(": ")[1].split("@")[0] + "=" + l.split(":")[0]).sorted().toList().toString();
     }
 
     private String nslookup(String netns, String name) {

@@ -172,6 +172,8 @@ class LinuxNetworkDataplaneIT {
         assertThat(ping("cit-vm-b1", "10.20.0.12")).as("b1 → a2's address").isFalse();
         assertThat(ping("cit-vm-a1", "10.20.0.22")).as("a1 → b2").isFalse();
         assertThat(tcp("cit-vm-a2", "cit-vm-a1", "10.20.0.12")).isEqualTo("hello over vxlan\n");
+        assertThat(tcp("cit-vm-b2", "cit-vm-b1", "10.20.0.22")).isEqualTo("hello over vxlan\n");
+        assertThat(tcpFromOtherTenantFails()).as("b1 → a2:5000 while a2 listens").isTrue();
         // a 1400-byte payload fits the 1450 MTU without fragmentation across a 1500 underlay
         assertThat(host.attempt(Command.of("busybox", "ping", "-c", "1", "-W", "2", "-s", "1400", "10.20.0.12")
                 .inNetns("cit-vm-a1")).ok()).isTrue();
@@ -359,6 +361,19 @@ class LinuxNetworkDataplaneIT {
         host.run(Command.of("busybox", "nc", "-w", "5", serverIp, "5000").inNetns(clientNetns)
                 .withStdin("hello over vxlan\n").withTimeout(Duration.ofSeconds(10)));
         return server.get().stdout();
+    }
+
+    /** a2 listens; b1 (same address as a1, other tenant) cannot connect; a1 then can, which ends the server. */
+    private boolean tcpFromOtherTenantFails() throws Exception {
+        CompletableFuture<CommandResult> server = CompletableFuture.supplyAsync(() -> host.run(
+                Command.of("busybox", "nc", "-l", "-p", "5001").inNetns("cit-vm-a2").withTimeout(Duration.ofSeconds(20))));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> host.run(
+                Command.of("ss", "-ltn").inNetns("cit-vm-a2")).stdout().contains(":5001"));
+        boolean blocked = !host.attempt(Command.of("busybox", "nc", "-w", "3", "10.20.0.12", "5001").inNetns("cit-vm-b1")
+                .withStdin("from tenant b\n").withTimeout(Duration.ofSeconds(10))).ok();
+        host.run(Command.of("busybox", "nc", "-w", "5", "10.20.0.12", "5001").inNetns("cit-vm-a1")
+                .withStdin("from tenant a\n").withTimeout(Duration.ofSeconds(10)));
+        return blocked && server.get().stdout().equals("from tenant a\n");
     }
 
     private String address(String netns) {
