@@ -58,6 +58,8 @@ public class NodeAgent {
     private final MeterRegistry registry;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "node-agent"));
     private final AtomicBoolean queued = new AtomicBoolean();
+    /** Informers fire (and ask for a resync) while start() is still opening the next ones. */
+    private volatile boolean started;
     private final VmFinalizers finalizers;
     private NetworkDataplane dataplane;
     private SharedIndexInformer<VirtualMachine> vms;
@@ -65,6 +67,8 @@ public class NodeAgent {
     private SharedIndexInformer<Hypervisor> nodes;
     private SharedIndexInformer<Image> images;
     private ComputeAgent compute;
+    private DriftRepairEvents repairEvents;
+    private NetworkMembers members;
 
     public NodeAgent(KubernetesClient client, NodeConfig config, NodeReport report, MeterRegistry registry) {
         this.client = client;
@@ -81,6 +85,8 @@ public class NodeAgent {
         HostCommands host = new ProcessHostCommands(registry);
         Path state = config.stateDir().map(Path::of).orElse(Path.of("/var/lib/cirrus", config.name()));
         dataplane = new LinuxNetworkDataplane(host, state.resolve("network"));
+        repairEvents = new DriftRepairEvents(client, registry, config.name());
+        members = new NetworkMembers(client, this::requestResync);
         ResourceEventHandler<Object> trigger = new ResourceEventHandler<>() {
             @Override
             public void onAdd(Object o) {
@@ -123,6 +129,7 @@ public class NodeAgent {
             }
         });
         long period = config.resyncInterval().toMillis();
+        started = true;
         loop.scheduleWithFixedDelay(this::resyncSafely, period, period, TimeUnit.MILLISECONDS);
         requestResync();
     }
@@ -144,6 +151,9 @@ public class NodeAgent {
                 informer.stop();
             }
         }
+        if (members != null) {
+            members.close();
+        }
         if (compute != null) {
             try {
                 loop.awaitTermination(10, TimeUnit.SECONDS);
@@ -163,6 +173,9 @@ public class NodeAgent {
 
     private void resyncSafely() {
         queued.set(false);
+        if (!started) {
+            return; // start() asks for one once every informer is open
+        }
         try {
             resync();
         } catch (RuntimeException e) {
@@ -181,13 +194,19 @@ public class NodeAgent {
         List<VirtualMachine> deleted = labelled.stream().filter(vm -> vm.getMetadata().getDeletionTimestamp() != null)
                 .filter(vm -> compute == null || compute.cleanUp(vm)).toList();
 
+        // The tenants this node serves: their VMs on every node give each network's DNS names.
+        members.watch(mine.stream().filter(vm -> vm.getStatus().interfaces != null && !vm.getStatus().interfaces.isEmpty())
+                .map(vm -> vm.getMetadata().getNamespace()).collect(Collectors.toSet()));
         NodeNetworkDesired desired = DesiredNetworks.of(config.name(), config.netns(), config.underlayIp().orElse("127.0.0.1"),
-                config.underlayMtu(), mine, DesiredNetworks.byKey(networks.getStore().list()), nodes.getStore().list());
+                config.underlayMtu(), mine, DesiredNetworks.byKey(networks.getStore().list()), nodes.getStore().list(),
+                members.vms());
         NodeNetworkReport result = dataplane.apply(desired);
-        result.repairs().forEach(r -> {
-            LOG.infof("node %s repaired drift: %s", config.name(), r);
-            registry.counter("cirrus_node_repairs_total").increment();
-        });
+        if (!result.repaired().isEmpty()) {
+            Optional<Hypervisor> self = Optional.ofNullable(nodes.getStore().getByKey(config.name()));
+            Map<String, VirtualMachine> byUid = mine.stream()
+                    .collect(Collectors.toMap(vm -> vm.getMetadata().getUid(), Function.identity(), (a, b) -> a));
+            result.repaired().forEach(r -> repairEvents.record(r, self, byUid));
+        }
         result.failures().forEach(f -> LOG.warnf("node %s: %s", config.name(), f));
 
         Map<String, VmCompute> computed = new HashMap<>();

@@ -11,7 +11,12 @@ import java.util.List;
  * <ul>
  * <li>DHCP is static-only ({@code dhcp-range=<net>,static}): the operator allocates every VM address
  * from the network's range, and each node runs its own dnsmasq, so a dynamic pool would hand the
- * same address out on two nodes. Only the reservations of this node's ports are answered.</li>
+ * same address out on two nodes. Only the reservations of this node's ports are listed: the
+ * gateway isolation keeps every frame from the gateway MAC off the tunnel, so a node's dnsmasq can
+ * only ever answer its own VMs; listing the others would only fill its lease file with remote VMs
+ * (a remote VM's broadcast DHCPREQUEST does reach it) and restart it on every remote change.</li>
+ * <li>DNS names ({@code host-record}) are those of every VM on the network, on any node: a VM
+ * resolves its peers wherever they run, and the answer is the same on every node.</li>
  * <li>VMs always get the gateway as their DNS server: dnsmasq answers the network's own names
  * ({@code host-record}) and forwards the rest to the spec's servers ({@code server=}); handing the
  * upstream servers out directly would make VM names unresolvable. {@code no-resolv}: the host's
@@ -53,9 +58,11 @@ public final class DnsmasqConfig {
         ports.sort(Comparator.comparing(PortDesired::mac));
         for (PortDesired port : ports) {
             lines.add("dhcp-host=" + port.mac() + "," + port.ip() + "," + port.hostname());
-            String fqdn = network.searchDomain().map(d -> port.hostname() + "." + d + "," + port.hostname())
-                    .orElse(port.hostname());
-            lines.add("host-record=" + fqdn + "," + port.ip());
+        }
+        for (HostRecord record : network.hostRecords()) {
+            String names = network.searchDomain().map(d -> record.hostname() + "." + d + "," + record.hostname())
+                    .orElse(record.hostname());
+            lines.add("host-record=" + names + "," + record.ip());
         }
         lines.add("dhcp-leasefile=" + layout.dnsmasq().leases());
         lines.add("pid-file=" + layout.dnsmasq().pid());

@@ -19,9 +19,11 @@ import dev.cirrus.node.host.HostCommands;
 public final class DnsmasqDriver {
     private static final long STOP_WAIT_MILLIS = 3000;
     private final NodeHost node;
+    private final DnsmasqProcesses processes;
 
     public DnsmasqDriver(NodeHost node) {
         this.node = node;
+        this.processes = new DnsmasqProcesses(node.host());
     }
 
     public void write(Action.WriteDnsmasqConfig action) {
@@ -46,14 +48,14 @@ public final class DnsmasqDriver {
 
     private void stop(Path pidFile) {
         Optional<Integer> pid = pid(pidFile);
-        if (pid.isPresent() && isDnsmasq(pid.get())) {
+        if (pid.isPresent() && processes.isDnsmasq(pid.get())) {
             HostCommands host = node.host();
             host.attempt(Command.of("kill", "-TERM", pid.get().toString()));
             long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
-            while (isDnsmasq(pid.get()) && System.currentTimeMillis() < deadline) {
+            while (processes.isDnsmasq(pid.get()) && System.currentTimeMillis() < deadline) {
                 sleep();
             }
-            if (isDnsmasq(pid.get())) {
+            if (processes.isDnsmasq(pid.get())) {
                 host.attempt(Command.of("kill", "-KILL", pid.get().toString()));
             }
         }
@@ -70,14 +72,6 @@ public final class DnsmasqDriver {
             return text.matches("\\d+") ? Optional.of(Integer.parseInt(text)) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
-        }
-    }
-
-    private static boolean isDnsmasq(int pid) {
-        try {
-            return "dnsmasq".equals(Files.readString(Path.of("/proc", Integer.toString(pid), "comm")).strip());
-        } catch (IOException e) {
-            return false;
         }
     }
 

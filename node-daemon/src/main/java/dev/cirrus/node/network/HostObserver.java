@@ -143,28 +143,11 @@ public final class HostObserver {
         Optional<String> config = readIfPresent(files.config());
         OptionalInt pid = readIfPresent(files.pid()).map(String::strip).filter(s -> s.matches("\\d+"))
                 .map(s -> OptionalInt.of(Integer.parseInt(s))).orElse(OptionalInt.empty());
-        boolean alive = pid.isPresent() && namespaceExists && isDnsmasqIn(pid.getAsInt(), ns);
+        DnsmasqProcesses processes = new DnsmasqProcesses(node.host());
+        boolean alive = pid.isPresent() && namespaceExists && processes.isDnsmasqIn(pid.getAsInt(), ns);
         // A dnsmasq whose namespace was deleted still runs (it pins the namespace): report it so GC stops it.
-        boolean orphan = pid.isPresent() && !namespaceExists && isDnsmasq(pid.getAsInt());
+        boolean orphan = pid.isPresent() && !namespaceExists && processes.isDnsmasq(pid.getAsInt());
         return new Dnsmasq(config, alive || orphan ? pid : OptionalInt.empty());
-    }
-
-    private static boolean isDnsmasq(int pid) {
-        return readIfPresent(Path.of("/proc", Integer.toString(pid), "comm")).map(String::strip)
-                .filter("dnsmasq"::equals).isPresent();
-    }
-
-    private static boolean isDnsmasqIn(int pid, String ns) {
-        if (!isDnsmasq(pid)) {
-            return false;
-        }
-        try {
-            Object processNs = Files.getAttribute(Path.of("/proc", Integer.toString(pid), "ns", "net"), "unix:ino");
-            Object namedNs = Files.getAttribute(Path.of("/run/netns", ns), "unix:ino");
-            return processNs.equals(namedNs);
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
     }
 
     private static Optional<String> readIfPresent(Path path) {

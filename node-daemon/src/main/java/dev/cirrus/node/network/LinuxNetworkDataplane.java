@@ -39,7 +39,7 @@ public final class LinuxNetworkDataplane implements NetworkDataplane {
         HostObserver observer = new HostObserver(node, planner, stateFile);
         ObservedNode before = observer.observe(desired);
         List<Action> plan = planner.plan(desired, before);
-        List<String> repairs = Repairs.describe(plan, before);
+        List<Repair> repairs = Repairs.of(plan, before);
 
         ActionRunner runner = new ActionRunner(node);
         Map<String, String> failures = new LinkedHashMap<>();
@@ -66,7 +66,7 @@ public final class LinuxNetworkDataplane implements NetworkDataplane {
     }
 
     private NodeNetworkReport report(NodeNetworkDesired desired, ObservedNode after, List<Action> remaining,
-            Map<String, String> failures, List<String> repairs, List<String> applied, List<String> failed) {
+            Map<String, String> failures, List<Repair> repairs, List<String> applied, List<String> failed) {
         Map<String, Action> pending = new HashMap<>();
         remaining.forEach(a -> pending.putIfAbsent(a.owner(), a));
         List<NetworkReport> networks = new ArrayList<>();
@@ -92,7 +92,8 @@ public final class LinuxNetworkDataplane implements NetworkDataplane {
                 ports.add(port(port, network, layout, after, unsupported, failures, pending));
             }
         }
-        return new NodeNetworkReport(networks, ports, repairs, applied, failed);
+        return new NodeNetworkReport(networks, ports, repairs.stream().map(Repair::message).toList(), applied, failed,
+                repairs);
     }
 
     private static PortReport port(PortDesired port, NetworkDesired network, NetworkLayout layout, ObservedNode after,

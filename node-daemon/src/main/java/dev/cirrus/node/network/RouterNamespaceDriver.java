@@ -2,8 +2,6 @@ package dev.cirrus.node.network;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,7 +76,20 @@ public final class RouterNamespaceDriver {
         return cidrs;
     }
 
-    private static boolean exists(String netns) {
-        return Files.exists(Path.of("/run/netns", netns));
+    private boolean exists(String netns) {
+        try {
+            String listed = node.host().run(Command.of("ip", "-json", "netns", "list")).stdout();
+            if (listed.isBlank()) {
+                return false;
+            }
+            for (JsonNode ns : JSON.readTree(listed)) {
+                if (netns.equals(ns.path("name").asText())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -14,6 +14,7 @@ import dev.cirrus.api.v1alpha1.OverlayNetworkStatus;
 import dev.cirrus.api.v1alpha1.VirtualMachine;
 import dev.cirrus.api.v1alpha1.VirtualMachineSpec;
 import dev.cirrus.api.v1alpha1.VirtualMachineStatus;
+import dev.cirrus.node.network.HostRecord;
 import dev.cirrus.node.network.NetworkDesired;
 import dev.cirrus.node.network.NodeNetworkDesired;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,27 @@ class DesiredNetworksTest {
             assertThat(p.hostname()).isEqualTo("web");
             assertThat(p.key()).isEqualTo("uid-1/eth0");
         });
+    }
+
+    @Test
+    void dnsNamesAreThoseOfEveryVmOfTheNetworkButReservationsOnlyLocal() {
+        OverlayNetwork green = network("green", "green", 4096L, "192.168.88.1");
+        OverlayNetwork blue = network("green", "blue", 4097L, "192.168.88.1");
+        VirtualMachine local = vm("green", "web", "uid-1", "n1", "eth0", "green", "10.0.0.5", "0e:00:00:00:00:01");
+        VirtualMachine remote = vm("green", "db", "uid-2", "n2", "eth0", "green", "10.0.0.6", "0e:00:00:00:00:02");
+        VirtualMachine unplaced = vm("green", "cache", "uid-3", null, "eth0", "green", "10.0.0.7", "0e:00:00:00:00:03");
+        VirtualMachine otherNetwork = vm("green", "mail", "uid-4", "n2", "eth0", "blue", "10.0.0.8", "0e:00:00:00:00:04");
+        VirtualMachine noAddressYet = vm("green", "new", "uid-5", "n2", "eth0", "green", null, null);
+        VirtualMachine deleting = vm("green", "old", "uid-6", "n2", "eth0", "green", "10.0.0.9", "0e:00:00:00:00:06");
+        deleting.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+        NodeNetworkDesired desired = DesiredNetworks.of("n1", Optional.empty(), "10.99.0.1", 1500, List.of(local),
+                DesiredNetworks.byKey(List.of(green, blue)), List.of(),
+                List.of(local, remote, unplaced, otherNetwork, noAddressYet, deleting));
+
+        NetworkDesired net = desired.networks().get(0);
+        assertThat(net.ports()).extracting(p -> p.vmName()).containsExactly("web");
+        assertThat(net.hostRecords()).containsExactly(new HostRecord("cache", "10.0.0.7"),
+                new HostRecord("db", "10.0.0.6"), new HostRecord("web", "10.0.0.5"));
     }
 
     @Test

@@ -11,7 +11,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.cirrus.api.CirrusApi;
@@ -49,6 +51,8 @@ class NodeAgentApiServerIT {
     private static final List<String> NODES = List.of("cag-n1", "cag-n2");
     private final HostCommands host = new ProcessHostCommands();
     private final List<Runnable> stops = new ArrayList<>();
+    private final Map<String, SimpleMeterRegistry> metrics = new HashMap<>();
+    private final Map<String, NodeAgent> agents = new HashMap<>();
     private KubernetesClient client;
     private Path work;
 
@@ -130,6 +134,46 @@ class NodeAgentApiServerIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> ping("cag-vm1", "10.30.0.12"));
         assertThat(ping("cag-vm2", "10.30.0.1")).as("the gateway answers locally").isTrue();
 
+        // DNS: each node's dnsmasq names every VM of the network, the one on the other node too.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(nslookup("cag-vm1", "vm2")).contains("10.30.0.12");
+            assertThat(nslookup("cag-vm2", "vm1")).contains("10.30.0.11");
+        });
+
+        // Drift: someone detaches vm1's tap. The next resync repairs it and says so: an event on the
+        // node's Hypervisor and on the VM, and the repair counter by kind of object.
+        String tap1 = InterfaceNames.tap(vm1.getMetadata().getUid(), "eth0");
+        host.run(Command.of("ip", "link", "set", "dev", tap1, "nomaster").inNetns(NODES.get(0)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(repairEvents(NS, "VirtualMachine", "vm1")).anyMatch(m -> m.contains("re-attached " + tap1));
+            assertThat(repairEvents("default", "Hypervisor", NODES.get(0))).anyMatch(m -> m.contains("re-attached " + tap1));
+        });
+        assertThat(metrics.get(NODES.get(0)).counter("cirrus_node_repairs_total", "kind", "tap").count()).isGreaterThanOrEqualTo(1);
+        assertThat(ping("cag-vm1", "10.30.0.12")).isTrue();
+
+        // A daemon restart (new agent, same state directory) changes nothing on the host.
+        String node1 = NODES.get(0);
+        String router1 = InterfaceNames.routerNamespace(node1, NS, "net");
+        Path pidFile = work.resolve(node1).resolve("network").resolve("dnsmasq").resolve(router1 + ".pid");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ping("cag-vm1", "10.30.0.12"));
+        String links = ifindexes(node1);
+        String routerLinks = ifindexes(router1);
+        String pid = Files.readString(pidFile).strip();
+        agents.remove(node1).stop(null);
+        SimpleMeterRegistry restarted = new SimpleMeterRegistry();
+        NodeAgent again = new NodeAgent(client, TestNodeConfig.network(node1, node1, "10.98.0.1", work.resolve(node1).toString()),
+                new NodeReport(), restarted);
+        again.start(null);
+        stops.add(() -> again.stop(null));
+        // ProcessHostCommands times every command in the agent's registry: wait for two full resyncs.
+        await().atMost(Duration.ofSeconds(30)).until(() -> restarted.find("cirrus_host_command_seconds").timers().stream()
+                .mapToLong(t -> t.count()).sum() > 40);
+        assertThat(ifindexes(node1)).as("no link re-created").isEqualTo(links);
+        assertThat(ifindexes(router1)).isEqualTo(routerLinks);
+        assertThat(Files.readString(pidFile).strip()).as("dnsmasq not restarted").isEqualTo(pid);
+        assertThat(restarted.find("cirrus_node_repairs_total").counters()).isEmpty();
+        assertThat(ping("cag-vm1", "10.30.0.12")).isTrue();
+
         String tap2 = InterfaceNames.tap(vm2.getMetadata().getUid(), "eth0");
         client.resources(VirtualMachine.class).inNamespace(NS).withName("vm2").delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> vm("vm2") == null);
@@ -175,9 +219,12 @@ class NodeAgentApiServerIT {
         NodeConfig config = TestNodeConfig.network(node, node, "10.98.0." + (NODES.indexOf(node) + 1), work.resolve(node).toString());
         NodeReport report = new NodeReport();
         HypervisorRegistration registration = new HypervisorRegistration(client, config, report);
-        NodeAgent agent = new NodeAgent(client, config, report, new SimpleMeterRegistry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        metrics.put(node, registry);
+        NodeAgent agent = new NodeAgent(client, config, report, registry);
         registration.start(null);
         agent.start(null);
+        agents.put(node, agent);
         stops.add(() -> agent.stop(null));
         stops.add(() -> registration.stop(null));
     }
@@ -200,6 +247,24 @@ class NodeAgentApiServerIT {
                 "-t", "5", "-T", "1", "-s", script.toString()).inNetns(netns).withTimeout(Duration.ofSeconds(15))).ok());
         String out = host.run(Command.of("ip", "-4", "-o", "addr", "show", "dev", "eth0").inNetns(netns)).stdout();
         return out.replaceAll("(?s).*inet ([0-9./]+).*", "$1");
+    }
+
+    /** name=ifindex of every link in the namespace, sorted. */
+    private String ifindexes(String netns) {
+        return host.run(Command.of("ip", "-o", "link", "show").inNetns(netns)).stdout().lines()
+                .map(l -> l.split(": ")[1].split("@")[0] + "=" + l.split(":")[0]).sorted().toList().toString();
+    }
+
+    private String nslookup(String netns, String name) {
+        return host.attempt(Command.of("busybox", "nslookup", name, "10.30.0.1").inNetns(netns)
+                .withTimeout(Duration.ofSeconds(10))).stdout();
+    }
+
+    private List<String> repairEvents(String namespace, String kind, String name) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> "DriftRepaired".equals(e.getReason()) && kind.equals(e.getInvolvedObject().getKind())
+                        && name.equals(e.getInvolvedObject().getName()))
+                .map(e -> e.getMessage()).toList();
     }
 
     private boolean ping(String netns, String ip) {

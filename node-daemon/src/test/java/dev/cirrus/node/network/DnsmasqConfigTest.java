@@ -24,7 +24,10 @@ class DnsmasqConfigTest {
                     true, Optional.of("10.20.0.10"), Optional.of("10.20.0.200"), List.of("9.9.9.9", "1.1.1.1"),
                     Optional.of("green.cirrus.internal"), "vxlan", List.of("10.99.0.2"),
                     List.of(Fixtures.port("uid-2", "02:00:00:00:00:12", "10.20.0.12", "db"),
-                            Fixtures.port("uid-1", "02:00:00:00:00:11", "10.20.0.11", "web")));
+                            Fixtures.port("uid-1", "02:00:00:00:00:11", "10.20.0.11", "web")),
+                    // every VM of the network has a name, on this node (db, web) or another (cache)
+                    List.of(new HostRecord("web", "10.20.0.11"), new HostRecord("db", "10.20.0.12"),
+                            new HostRecord("cache", "10.20.0.13")));
             default -> new NetworkDesired("blue", "tiny", 7, "192.168.8.0/22", "192.168.8.1", Optional.empty(), true,
                     Optional.empty(), Optional.empty(), List.of(), Optional.empty(), "vxlan", List.of(), List.of());
         };

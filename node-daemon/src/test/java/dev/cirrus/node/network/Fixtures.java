@@ -104,6 +104,13 @@ final class Fixtures {
             return this;
         }
 
+        Host mtu(String name, int mtu) {
+            Link l = links.get(name);
+            links.put(name, new Link(l.name(), l.ifindex(), l.kind(), l.master(), mtu, l.adminUp(), l.lowerUp(), l.mac(),
+                    l.vni(), l.local(), l.dstPort(), l.ipv4Cidrs()));
+            return this;
+        }
+
         ObservedNode observed() {
             Map<String, Set<String>> fdbCopy = new HashMap<>();
             fdb.forEach((k, v) -> fdbCopy.put(k, Set.copyOf(v)));

@@ -172,6 +172,8 @@ class LinuxNetworkDataplaneIT {
         assertThat(ping("cit-vm-b1", "10.20.0.12")).as("b1 → a2's address").isFalse();
         assertThat(ping("cit-vm-a1", "10.20.0.22")).as("a1 → b2").isFalse();
         assertThat(tcp("cit-vm-a2", "cit-vm-a1", "10.20.0.12")).isEqualTo("hello over vxlan\n");
+        assertThat(tcp("cit-vm-b2", "cit-vm-b1", "10.20.0.22")).isEqualTo("hello over vxlan\n");
+        assertThat(tcpFromOtherTenantFails()).as("b1 → a2:5000 while a2 listens").isTrue();
         // a 1400-byte payload fits the 1450 MTU without fragmentation across a 1500 underlay
         assertThat(host.attempt(Command.of("busybox", "ping", "-c", "1", "-W", "2", "-s", "1400", "10.20.0.12")
                 .inNetns("cit-vm-a1")).ok()).isTrue();
@@ -203,19 +205,48 @@ class LinuxNetworkDataplaneIT {
 
     @Test
     @Order(5)
-    void aSecondApplyChangesNothing() throws IOException {
-        Map<String, Integer> ifindexes = ifindexes(N1);
-        String pid = dnsmasqPid("state-n1", "tenant-a");
-        NodeNetworkReport again = plane1.apply(node1());
-        assertThat(again.actions()).isEmpty();
-        assertThat(again.repairs()).isEmpty();
-        assertThat(plane2.apply(node2()).actions()).isEmpty();
-        assertThat(ifindexes(N1)).isEqualTo(ifindexes);
-        assertThat(dnsmasqPid("state-n1", "tenant-a")).isEqualTo(pid);
+    void dnsNamesEveryVmOfTheTenantOnEveryNode() {
+        // a1 (n1) resolves a2 (on n2) through its own node's gateway, by short and qualified name.
+        assertThat(nslookup("cit-vm-a1", "a2")).contains("10.20.0.12");
+        assertThat(nslookup("cit-vm-a1", "a2.tenant-a.cirrus.internal")).contains("10.20.0.12");
+        assertThat(nslookup("cit-vm-a2", "a1")).contains("10.20.0.11");
+        assertThat(nslookup("cit-vm-b2", "b1")).contains("10.20.0.11");
+        // Tenant b's dnsmasq knows nothing of tenant a.
+        assertThat(nslookup("cit-vm-b1", "a2")).doesNotContain("10.20.0.12");
     }
 
     @Test
     @Order(6)
+    void aSecondApplyAndARestartedDaemonChangeNothing() throws IOException {
+        Map<String, Integer> ifindexes = ifindexes(N1);
+        Map<String, Integer> routerIfindexes = ifindexes(InterfaceNames.routerNamespace("citn1", "tenant-a", "a"));
+        String pid = dnsmasqPid("state-n1", "tenant-a");
+        Path leases = work.resolve("state-n1").resolve("dnsmasq")
+                .resolve(InterfaceNames.routerNamespace("citn1", "tenant-a", "a") + ".leases");
+        assertThat(Files.readString(leases)).contains(a1.mac());
+        NodeNetworkReport again = plane1.apply(node1());
+        assertThat(again.actions()).isEmpty();
+        assertThat(again.repairs()).isEmpty();
+        assertThat(plane2.apply(node2()).actions()).isEmpty();
+
+        // A restarted daemon: new instances, same state directories, same desired state.
+        plane1 = new LinuxNetworkDataplane(host, work.resolve("state-n1"));
+        plane2 = new LinuxNetworkDataplane(host, work.resolve("state-n2"));
+        NodeNetworkReport restarted = plane1.apply(node1());
+        assertThat(restarted.actions()).isEmpty();
+        assertThat(restarted.repairs()).isEmpty();
+        assertThat(restarted.networks()).filteredOn(n -> !n.name().equals("c")).allMatch(NetworkReport::ready);
+        assertThat(plane2.apply(node2()).actions()).isEmpty();
+
+        assertThat(ifindexes(N1)).as("no link re-created").isEqualTo(ifindexes);
+        assertThat(ifindexes(InterfaceNames.routerNamespace("citn1", "tenant-a", "a"))).isEqualTo(routerIfindexes);
+        assertThat(dnsmasqPid("state-n1", "tenant-a")).as("dnsmasq not restarted").isEqualTo(pid);
+        assertThat(Files.readString(leases)).as("leases kept").contains(a1.mac());
+        assertThat(ping("cit-vm-a1", "10.20.0.12")).isTrue();
+    }
+
+    @Test
+    @Order(7)
     void driftDoneByHandIsRepaired() throws IOException {
         String vxA = InterfaceNames.vxlan("tenant-a", "a");
         String brB = InterfaceNames.bridge("tenant-b", "b");
@@ -253,7 +284,7 @@ class LinuxNetworkDataplaneIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRemovedPortAndNetworkAreCollectedButForeignDevicesStay() {
         host.run(Command.of("ip", "link", "add", "cbr0", "type", "bridge").inNetns(N1)); // not ours: no hex suffix
         NodeNetworkDesired withoutB = new NodeNetworkDesired("citn1", Optional.of(N1), "10.99.0.1", 1500,
@@ -281,10 +312,13 @@ class LinuxNetworkDataplaneIT {
                 List.of(network("a", 5001, List.of(a2)), network("b", 5002, List.of(b2))));
     }
 
-    private static NetworkDesired network(String tenant, long vni, List<PortDesired> ports) {
+    /** DNS names: every VM of the tenant, on both nodes. */
+    private NetworkDesired network(String tenant, long vni, List<PortDesired> ports) {
+        List<HostRecord> names = Stream.of(a1, t1, a2, b1, b2).filter(p -> p.vmNamespace().equals("tenant-" + tenant))
+                .map(p -> new HostRecord(p.hostname(), p.ip())).toList();
         return new NetworkDesired("tenant-" + tenant, tenant, vni, "10.20.0.0/24", "10.20.0.1", Optional.empty(), true,
                 Optional.empty(), Optional.empty(), List.of(), Optional.of("tenant-" + tenant + ".cirrus.internal"),
-                "vxlan", List.of("10.99.0.1", "10.99.0.2"), ports);
+                "vxlan", List.of("10.99.0.1", "10.99.0.2"), ports, names);
     }
 
     private static NetworkDesired geneve() {
@@ -313,6 +347,12 @@ class LinuxNetworkDataplaneIT {
                 .withTimeout(PING)).ok();
     }
 
+    private String nslookup(String fromNetns, String name) {
+        CommandResult r = host.attempt(Command.of("busybox", "nslookup", name, "10.20.0.1").inNetns(fromNetns)
+                .withTimeout(PING));
+        return r.stdout() + r.stderr();
+    }
+
     private String tcp(String serverNetns, String clientNetns, String serverIp) throws Exception {
         CompletableFuture<CommandResult> server = CompletableFuture.supplyAsync(() -> host.run(
                 Command.of("busybox", "nc", "-l", "-p", "5000").inNetns(serverNetns).withTimeout(Duration.ofSeconds(15))));
@@ -321,6 +361,19 @@ class LinuxNetworkDataplaneIT {
         host.run(Command.of("busybox", "nc", "-w", "5", serverIp, "5000").inNetns(clientNetns)
                 .withStdin("hello over vxlan\n").withTimeout(Duration.ofSeconds(10)));
         return server.get().stdout();
+    }
+
+    /** a2 listens; b1 (same address as a1, other tenant) cannot connect; a1 then can, which ends the server. */
+    private boolean tcpFromOtherTenantFails() throws Exception {
+        CompletableFuture<CommandResult> server = CompletableFuture.supplyAsync(() -> host.run(
+                Command.of("busybox", "nc", "-l", "-p", "5001").inNetns("cit-vm-a2").withTimeout(Duration.ofSeconds(20))));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> host.run(
+                Command.of("ss", "-ltn").inNetns("cit-vm-a2")).stdout().contains(":5001"));
+        boolean blocked = !host.attempt(Command.of("busybox", "nc", "-w", "3", "10.20.0.12", "5001").inNetns("cit-vm-b1")
+                .withStdin("from tenant b\n").withTimeout(Duration.ofSeconds(10))).ok();
+        host.run(Command.of("busybox", "nc", "-w", "5", "10.20.0.12", "5001").inNetns("cit-vm-a1")
+                .withStdin("from tenant a\n").withTimeout(Duration.ofSeconds(10)));
+        return blocked && server.get().stdout().equals("from tenant a\n");
     }
 
     private String address(String netns) {

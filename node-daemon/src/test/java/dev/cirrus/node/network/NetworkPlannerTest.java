@@ -125,6 +125,90 @@ class NetworkPlannerTest {
             h.tables.add("filter");
         }), List.of()));
 
+        // Add/remove one network next to another: the other is not touched.
+        NetworkDesired blue = network("blue", "net", 5002, List.of("10.99.0.1", "10.99.0.2"),
+                List.of(port("uid-3", "02:00:00:00:00:13", "10.20.0.11", "vm3")));
+        NetworkLayout lb = PLANNER.layout(node(GREEN, blue), blue);
+        String tap3 = InterfaceNames.tap("uid-3", "eth0");
+        cases.add(new Case("second network added: only its objects", node(GREEN, blue), converged(ONE), List.of(
+                "create bridge " + lb.bridge() + " mtu 1450",
+                "create vxlan " + lb.vxlan() + " id 5002 local 10.99.0.1 mtu 1450 on " + lb.bridge(),
+                "add fdb peer 10.99.0.2 on " + lb.vxlan(),
+                "create router namespace " + lb.routerNamespace(),
+                "configure gateway 10.20.0.1/24 (02:c1:00:00:13:8a) on " + lb.routerInside() + " in " + lb.routerNamespace(),
+                "isolate gateway 10.20.0.1 (02:c1:00:00:13:8a) from " + lb.vxlan() + " (nft table bridge " + lb.isolationTable() + ")",
+                "write dnsmasq config " + lb.dnsmasq().config(),
+                "(re)start dnsmasq in " + lb.routerNamespace(),
+                "create tap " + tap3 + " mtu 1450 on " + lb.bridge())));
+        cases.add(new Case("one of two networks removed: only its objects collected", ONE, converged(node(GREEN, blue)),
+                List.of("delete link " + lb.routerOutside(),
+                        "delete link " + lb.bridge(),
+                        "delete link " + tap3,
+                        "delete link " + lb.vxlan(),
+                        "stop dnsmasq in " + lb.routerNamespace(),
+                        "delete router namespace " + lb.routerNamespace(),
+                        "delete nft table bridge " + lb.isolationTable()).stream().sorted(NetworkPlannerTest::gcOrder).toList()));
+
+        cases.add(new Case("one peer joins as another leaves", node(with(GREEN, List.of("10.99.0.1", "10.99.0.3"),
+                GREEN.ports())), converged(ONE), List.of("add fdb peer 10.99.0.3 on " + L.vxlan(),
+                "remove fdb peer 10.99.0.2 from " + L.vxlan())));
+        cases.add(new Case("the last peer leaves: the network stays for the local VMs",
+                node(with(GREEN, List.of(), GREEN.ports())), converged(ONE),
+                List.of("remove fdb peer 10.99.0.2 from " + L.vxlan())));
+
+        NetworkDesired movedIn = with(GREEN, GREEN.peerUnderlayIps(), List.of(VM1, VM2));
+        NetworkDesired movedOut = with(GREEN, GREEN.peerUnderlayIps(), List.of(VM1), List.of(VM1, VM2));
+        cases.add(new Case("VM moved away but still in the network: tap and reservation go, its name stays",
+                node(movedOut), converged(node(movedIn)), List.of(
+                        "delete link " + TAP2,
+                        "write dnsmasq config " + L.dnsmasq().config(),
+                        "(re)start dnsmasq in " + L.routerNamespace())));
+        cases.add(new Case("a VM on another node joins the network: only the DNS names change", node(movedOut),
+                converged(ONE), List.of("write dnsmasq config " + L.dnsmasq().config(),
+                        "(re)start dnsmasq in " + L.routerNamespace())));
+        cases.add(new Case("the last VM of the network leaves the node: the whole network is collected", empty,
+                converged(node(with(GREEN, List.of("10.99.0.2"), List.of(VM1)))), List.of(
+                "delete link " + L.routerOutside(),
+                "delete link " + L.bridge(),
+                "delete link " + TAP1,
+                "delete link " + L.vxlan(),
+                "stop dnsmasq in " + L.routerNamespace(),
+                "delete router namespace " + L.routerNamespace(),
+                "delete nft table bridge " + L.isolationTable()).stream().sorted(NetworkPlannerTest::gcOrder).toList()));
+
+        cases.add(new Case("drift: tap with a wrong MTU", ONE, drift(ONE, h -> h.mtu(TAP1, 1500)),
+                List.of("set " + TAP1 + " mtu 1450")));
+        cases.add(new Case("drift: bridge down", ONE, drift(ONE, h -> h.down(L.bridge())),
+                List.of("set " + L.bridge() + " up")));
+        cases.add(new Case("drift: vxlan down", ONE, drift(ONE, h -> h.down(L.vxlan())),
+                List.of("set " + L.vxlan() + " up")));
+        cases.add(new Case("drift: vxlan on the wrong underlay address is replaced", ONE,
+                drift(ONE, h -> h.vxlan(L.vxlan(), 5001, "10.99.0.9", L.bridge(), 1450)),
+                List.of("delete link " + L.vxlan(),
+                        "create vxlan " + L.vxlan() + " id 5001 local 10.99.0.1 mtu 1450 on " + L.bridge(),
+                        "add fdb peer 10.99.0.2 on " + L.vxlan())));
+        cases.add(new Case("drift: a stray fdb peer is removed", ONE,
+                drift(ONE, h -> h.fdb.put(L.vxlan(), java.util.Set.of("10.99.0.2", "10.99.0.7"))),
+                List.of("remove fdb peer 10.99.0.7 from " + L.vxlan())));
+        cases.add(new Case("drift: gateway address changed by hand: gateway and dnsmasq redone", ONE, drift(ONE, h -> {
+            ObservedNode.Link in = h.gateways.get(L.routerNamespace()).get(L.routerInside());
+            h.gateways.get(L.routerNamespace()).put(L.routerInside(), new ObservedNode.Link(in.name(), in.ifindex(),
+                    in.kind(), in.master(), in.mtu(), true, true, in.mac(), in.vni(), in.local(), in.dstPort(),
+                    List.of("10.20.0.254/24")));
+        }), List.of("configure gateway 10.20.0.1/24 (02:c1:00:00:13:89) on " + L.routerInside() + " in " + L.routerNamespace(),
+                "(re)start dnsmasq in " + L.routerNamespace())));
+        cases.add(new Case("drift: dnsmasq config edited by hand is rewritten", ONE, drift(ONE, h -> h.dnsmasq.put(
+                L.routerNamespace(), new Dnsmasq(Optional.of("# edited\n"), OptionalInt.of(4242)))),
+                List.of("write dnsmasq config " + L.dnsmasq().config(), "(re)start dnsmasq in " + L.routerNamespace())));
+        cases.add(new Case("drift: a dnsmasq pinning a deleted namespace of a removed network is stopped", ONE,
+                drift(ONE, h -> h.dnsmasq.put(lb.routerNamespace(), new Dnsmasq(Optional.of("x"), OptionalInt.of(77)))),
+                List.of("stop dnsmasq in " + lb.routerNamespace())));
+        NetworkDesired noDhcp = new NetworkDesired(GREEN.namespace(), GREEN.name(), GREEN.vni(), GREEN.cidr(),
+                GREEN.gatewayIp(), GREEN.mtu(), false, Optional.empty(), Optional.empty(), GREEN.dnsServers(),
+                GREEN.searchDomain(), GREEN.encapsulation(), GREEN.peerUnderlayIps(), GREEN.ports());
+        cases.add(new Case("DHCP turned off: dnsmasq stopped", node(noDhcp), converged(ONE),
+                List.of("stop dnsmasq in " + L.routerNamespace())));
+
         NetworkDesired geneve = new NetworkDesired("blue", "g", 6000, "10.30.0.0/24", "10.30.0.1", Optional.empty(),
                 true, Optional.empty(), Optional.empty(), List.of(), Optional.empty(), "geneve", List.of(),
                 List.of(port("uid-9", "02:00:00:00:00:99", "10.30.0.9", "g9")));
@@ -145,6 +229,16 @@ class NetworkPlannerTest {
         Fixtures.Host drifted = drift(ONE, h -> h.links.remove(TAP1));
         List<Action> plan = PLANNER.plan(ONE, drifted.observed());
         assertThat(Repairs.describe(plan, drifted.observed())).containsExactly("re-created tap " + TAP1 + " (was missing)");
+        assertThat(Repairs.of(plan, drifted.observed())).singleElement().satisfies(r -> {
+            assertThat(r.kind()).isEqualTo("tap");
+            assertThat(r.object()).isEqualTo(TAP1);
+            assertThat(r.owner()).isEqualTo("uid-1/eth0");
+            assertThat(r.vmUid()).contains("uid-1");
+        });
+        Fixtures.Host bridgeGone = drift(ONE, h -> h.links.remove(L.bridge()));
+        assertThat(Repairs.of(PLANNER.plan(ONE, bridgeGone.observed()), bridgeGone.observed()))
+                .extracting(Repair::kind, Repair::owner, r -> r.vmUid().orElse("-"))
+                .contains(org.assertj.core.groups.Tuple.tuple("bridge", "green/net", "-"));
 
         Fixtures.Host fresh = converged(node());
         assertThat(Repairs.describe(PLANNER.plan(ONE, fresh.observed()), fresh.observed())).isEmpty();
@@ -161,8 +255,15 @@ class NetworkPlannerTest {
     }
 
     private static NetworkDesired with(NetworkDesired n, List<String> peers, List<PortDesired> ports) {
+        return with(n, peers, ports, ports);
+    }
+
+    /** With DNS names for {@code named}: this node's ports and VMs on other nodes. */
+    private static NetworkDesired with(NetworkDesired n, List<String> peers, List<PortDesired> ports,
+            List<PortDesired> named) {
         return new NetworkDesired(n.namespace(), n.name(), n.vni(), n.cidr(), n.gatewayIp(), n.mtu(), n.dhcp(),
-                n.dhcpRangeStart(), n.dhcpRangeEnd(), n.dnsServers(), n.searchDomain(), n.encapsulation(), peers, ports);
+                n.dhcpRangeStart(), n.dhcpRangeEnd(), n.dnsServers(), n.searchDomain(), n.encapsulation(), peers, ports,
+                HostRecord.of(named));
     }
 
     /** GC order: links by name, then namespaces, then tables (as the planner emits them). */
