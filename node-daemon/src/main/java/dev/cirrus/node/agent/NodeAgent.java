@@ -101,7 +101,8 @@ public class NodeAgent {
         networks = client.resources(OverlayNetwork.class).inAnyNamespace().inform(cast(trigger));
         if (config.compute()) {
             images = client.resources(Image.class).inAnyNamespace().inform(cast(trigger));
-            compute = new ComputeAgent(config, host, domain -> requestResync());
+            compute = new ComputeAgent(config, host, domain -> requestResync(),
+                    (ns, name) -> client.secrets().inNamespace(ns).withName(name).get());
         }
         nodes = client.resources(Hypervisor.class).inform(new ResourceEventHandler<>() {
             // Every node beats every few seconds: only what peers are built from warrants a resync.
@@ -196,6 +197,10 @@ public class NodeAgent {
             for (VirtualMachine vm : mine) {
                 computed.put(vm.getMetadata().getUid(), compute.reconcile(vm,
                         (ns, name) -> images.getStore().getByKey(ns + "/" + name), nets));
+            }
+            // An unsynced informer shows too few VMs: everything would look orphaned.
+            if (vms.hasSynced()) {
+                compute.collectOrphans(labelled.stream().map(vm -> vm.getMetadata().getUid()).collect(Collectors.toSet()));
             }
         }
         writeVmStatuses(mine, result, computed);
