@@ -66,8 +66,9 @@ start() {
     mount --bind "$d/lib/libvirt" /var/lib/libvirt
     mount --bind "$d/log/libvirt" /var/log/libvirt
     mount --bind "$d/cache/libvirt" /var/cache/libvirt
-    virtlogd -d -p /run/libvirt/virtlogd.pid
-    libvirtd -d -p /run/libvirt/libvirtd.pid
+    # Daemons must not hold the caller'"'"'s stdout/stderr open (callers read them to EOF).
+    virtlogd -d -p /run/libvirt/virtlogd.pid </dev/null >>/var/log/libvirt/daemons.log 2>&1
+    libvirtd -d -p /run/libvirt/libvirtd.pid </dev/null >>/var/log/libvirt/daemons.log 2>&1
   ' node-libvirtd "$dir"
   for _ in $(seq 100); do
     if virsh -q -c "$(uri_of "$dir")" version >/dev/null 2>&1; then

@@ -172,6 +172,9 @@ public class NodeAgent {
     }
 
     void resync() {
+        if (vms == null || networks == null || nodes == null) {
+            return; // an informer's first events arrived while start() was still creating the others
+        }
         List<VirtualMachine> labelled = vms.getStore().list();
         List<VirtualMachine> mine = labelled.stream()
                 .filter(vm -> vm.getStatus() != null && config.name().equals(vm.getStatus().nodeName))
