@@ -66,6 +66,13 @@ public interface NodeConfig {
     @WithDefault("qemu:///system")
     String libvirtUri();
 
+    /**
+     * How long a domain of this node's daemon, or a VM directory, must have had no VM before it is
+     * removed (VMs deleted or moved while the daemon was down).
+     */
+    @WithDefault("10m")
+    Duration vmOrphanGracePeriod();
+
     /** Root of VM files (image cache, disks, seeds, console logs); must be readable by libvirt-qemu. */
     @WithDefault("/var/lib/libvirt/images/cirrus")
     String vmImagesDir();

@@ -4,14 +4,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -30,6 +33,7 @@ import dev.cirrus.node.compute.DomainState;
 import dev.cirrus.node.compute.DomainType;
 import dev.cirrus.node.compute.DomainXmlRenderer;
 import dev.cirrus.node.compute.LibvirtDomains;
+import dev.cirrus.node.compute.OwnedDomain;
 import dev.cirrus.node.compute.RunAction;
 import dev.cirrus.node.compute.RunDecision;
 import dev.cirrus.node.compute.RunInputs;
@@ -40,20 +44,22 @@ import dev.cirrus.node.host.HostCommands;
 import dev.cirrus.node.image.DownloadSettings;
 import dev.cirrus.node.image.ImageCache;
 import dev.cirrus.node.image.ImageFetchException;
+import io.fabric8.kubernetes.api.model.Secret;
 import org.jboss.logging.Logger;
 
 /**
  * The node daemon's compute half: per VM of this node, images → seed → disks → domain definition →
- * the run-strategy action; and on deletion the domain and the VM's files go. Runs on the agent's
- * single loop thread; the pure parts are {@link VmDomainPlan}, {@link RunStrategyDecision} and
- * {@link VmComputeStatus}.
+ * the run-strategy action; and on deletion the domain and the VM's files go; what no VM owns any more
+ * is collected after a grace period. Runs on the agent's single loop thread, except downloads
+ * ({@link ImageFetches}); the pure parts are {@link VmDomainPlan}, {@link RunStrategyDecision},
+ * {@link OrphanSweep} and {@link VmComputeStatus}.
  */
 final class ComputeAgent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ComputeAgent.class);
     private static final long MAX_IMAGE_BYTES = 64L << 30;
     /** How long a guest gets to power off after the ACPI button before the plug is pulled. */
     private static final Duration GRACEFUL_STOP = Duration.ofSeconds(60);
-    /** A failed fetch is not retried for this long (each resync would download the whole artifact again). */
+    /** A failed fetch is not retried for this long (each attempt may download the whole artifact again). */
     private static final Duration FETCH_BACKOFF = Duration.ofSeconds(30);
 
     private final NodeConfig config;
@@ -65,12 +71,18 @@ final class ComputeAgent implements AutoCloseable {
     private final CloudInitSeed cloudInit = new CloudInitSeed();
     private final DomainType type;
     private final Consumer<String> onEvent;
-    private final Map<String, FailedFetch> failedFetches = new HashMap<>();
+    private final BiFunction<String, String, Secret> secrets;
+    private final ImageFetches fetches;
     private final Map<String, Instant> gracefulStopSent = new HashMap<>();
+    private Map<String, Instant> orphansSeen = Map.of();
     private LibvirtDomains libvirt;
     private LibvirtDomains.Subscription events;
 
-    ComputeAgent(NodeConfig config, HostCommands host, Consumer<String> onEvent) {
+    /**
+     * @param onEvent called (from other threads) when a domain changes state or a download ends: enqueue a resync
+     * @param secrets reads a Secret by namespace and name (null when absent), for user-data Secrets
+     */
+    ComputeAgent(NodeConfig config, HostCommands host, Consumer<String> onEvent, BiFunction<String, String, Secret> secrets) {
         this.config = config;
         this.root = Path.of(config.vmImagesDir());
         this.cache = new ImageCache(root.resolve("cache"), DownloadSettings.defaults());
@@ -78,14 +90,31 @@ final class ComputeAgent implements AutoCloseable {
         this.seeds = new SeedIsoBuilder(new XorrisoIsoTool(host, Duration.ofSeconds(30)));
         this.type = DomainType.valueOf(config.domainType().toUpperCase(Locale.ROOT));
         this.onEvent = onEvent;
+        this.secrets = secrets;
+        this.fetches = new ImageFetches(cache, () -> onEvent.accept("image"), FETCH_BACKOFF, MAX_IMAGE_BYTES,
+                config.allowPrivateImageUrls(), Clock.systemUTC());
     }
 
     private LibvirtDomains libvirt() {
         if (libvirt == null) {
-            libvirt = LibvirtDomains.connect(config.libvirtUri(), LibvirtDomains.DEFAULT_QEMU_RUN_DIR);
+            libvirt = LibvirtDomains.connect(config.libvirtUri(), LibvirtDomains.qemuRunDirOf(config.libvirtUri()));
             events = libvirt.onLifecycleEvent(onEvent);
+            logAdoptions(libvirt.ownedDomains());
         }
         return libvirt;
+    }
+
+    /**
+     * After a daemon (re)start, running domains are simply left running: reconcile sees them RUNNING and
+     * the run strategy has nothing to do. Logged so an operator can tell adoption from a fresh start.
+     */
+    private void logAdoptions(List<OwnedDomain> domains) {
+        for (OwnedDomain d : domains) {
+            if (d.owner().managedBy(config.name()) && d.state() == DomainState.RUNNING) {
+                LOG.infof("adopting running domain %s of VM %s/%s (qemu pid %s)", d.name(), d.owner().namespace(),
+                        d.owner().vmName(), d.qemuPid().isPresent() ? d.qemuPid().getAsLong() : "unknown");
+            }
+        }
     }
 
     /** Brings the VM's domain where its spec wants it; never throws for a VM-level problem. */
@@ -109,10 +138,12 @@ final class ComputeAgent implements AutoCloseable {
                 prepareDir(dir);
                 disks.ensureDataDisk(VmDomainPlan.dataDisk(dir, d.name), VmDomainPlan.bytes(d.size));
             }
+        } catch (ImagePending e) {
+            return VmCompute.imageFetching(e.getMessage());
         } catch (ImageProblem e) {
-            return VmCompute.imageFailed(e.getMessage());
+            return VmCompute.imageFailed(e.reason, e.getMessage());
         } catch (IOException | RuntimeException e) {
-            return VmCompute.imageFailed("preparing disks: " + e.getMessage());
+            return VmCompute.imageFailed("DiskFailed", "preparing disks: " + e.getMessage());
         }
         String name = VmDomainPlan.domainName(vm);
         String console = dir.resolve("console.log").toString();
@@ -124,13 +155,20 @@ final class ComputeAgent implements AutoCloseable {
             }
             Instant sent = gracefulStopSent.get(uid);
             boolean overdue = sent != null && sent.plus(GRACEFUL_STOP).isBefore(Instant.now());
+            String restart = VmDomainPlan.restartRequest(vm);
+            boolean restartPending = state != DomainState.ABSENT && VmDomainPlan.restartPending(restart, libvirt().owner(name));
             RunDecision decision = RunStrategyDecision.decide(
-                    new RunInputs(vm.getSpec().runStrategy, vm.getSpec().running, state, false, overdue));
+                    new RunInputs(vm.getSpec().runStrategy, vm.getSpec().running, state, restartPending, overdue));
             boolean started = false;
             switch (decision.action()) {
                 case START, RESTART -> {
-                    define(vm, dir, rootDisk, kernelBoot, networks);
+                    String seedProblem = define(vm, dir, rootDisk, kernelBoot, networks, restart);
+                    if (seedProblem != null) {
+                        return new VmCompute(true, VmCompute.FETCHED, "images fetched and verified", false, seedProblem,
+                                VmPhase.Pending, null, false, console);
+                    }
                     if (decision.action() == RunAction.RESTART) {
+                        LOG.infof("restarting domain %s: restart requested (%s)", name, restart);
                         libvirt().destroy(name);
                     }
                     libvirt().start(name);
@@ -150,22 +188,74 @@ final class ComputeAgent implements AutoCloseable {
             DomainState now = libvirt().state(name);
             boolean running = now == DomainState.RUNNING;
             VmPhase phase = running ? VmPhase.Running : decision.phase();
-            return new VmCompute(true, "images fetched and verified", running, "domain " + name + " " + now.name().toLowerCase(Locale.ROOT),
+            return new VmCompute(true, VmCompute.FETCHED, "images fetched and verified", running, "domain " + name + " " + now.name().toLowerCase(Locale.ROOT),
                     phase, now == DomainState.ABSENT ? null : VmDomainPlan.domainUuid(vm), started, console);
         } catch (IOException | RuntimeException e) {
             LOG.warnf(e, "domain of VM %s/%s", vm.getMetadata().getNamespace(), vm.getMetadata().getName());
-            return new VmCompute(true, "images fetched and verified", false, "domain: " + e.getMessage(), VmPhase.Failed,
+            return new VmCompute(true, VmCompute.FETCHED, "images fetched and verified", false, "domain: " + e.getMessage(), VmPhase.Failed,
                     null, false, console);
         }
     }
 
-    private void define(VirtualMachine vm, Path dir, Path rootDisk, DirectKernelBoot kernelBoot,
-                        Map<String, OverlayNetwork> networks) throws IOException {
+    /**
+     * Seed and (re)definition, recording the node and the restart request the new definition answers.
+     *
+     * @return null, or why the seed cannot be built (a user-data Secret problem, for the VM's owner)
+     */
+    private String define(VirtualMachine vm, Path dir, Path rootDisk, DirectKernelBoot kernelBoot,
+                          Map<String, OverlayNetwork> networks, String restart) throws IOException {
+        String userData;
+        try {
+            userData = VmDomainPlan.userData(vm, userDataSecret(vm));
+        } catch (IllegalArgumentException e) {
+            return "cloud-init: " + e.getMessage();
+        }
         prepareDir(dir);
-        DomainSpec spec = VmDomainPlan.domain(vm, type, dir, rootDisk, kernelBoot);
-        seeds.build(cloudInit.render(VmDomainPlan.seed(vm, networks)), spec.seedIso());
+        DomainSpec spec = VmDomainPlan.domain(vm, type, dir, rootDisk, kernelBoot, config.name(), restart);
+        seeds.build(cloudInit.render(VmDomainPlan.seed(vm, networks, userData)), spec.seedIso());
         readable(spec.seedIso());
         libvirt().define(renderer.render(spec));
+        return null;
+    }
+
+    private Secret userDataSecret(VirtualMachine vm) {
+        var cloudInit = vm.getSpec().cloudInit;
+        if (cloudInit == null || cloudInit.userDataSecretRef == null) {
+            return null;
+        }
+        return secrets.apply(vm.getMetadata().getNamespace(), cloudInit.userDataSecretRef.name);
+    }
+
+    /**
+     * Removes this node's domains and VM directories that no VM placed here owns any more, once they
+     * have stayed orphaned for the configured grace period (see {@link OrphanSweep}).
+     *
+     * @param liveUids every VM labelled for this node, including those being deleted; only call with a synced view
+     */
+    void collectOrphans(Set<String> liveUids) {
+        try {
+            List<String> dirs = new ArrayList<>();
+            Path vms = root.resolve("vms");
+            if (Files.isDirectory(vms)) {
+                try (Stream<Path> entries = Files.list(vms)) {
+                    entries.filter(Files::isDirectory).forEach(p -> dirs.add(p.getFileName().toString()));
+                }
+            }
+            OrphanSweep.Plan plan = OrphanSweep.plan(config.name(), liveUids, libvirt().ownedDomains(), dirs, orphansSeen,
+                    Instant.now(), config.vmOrphanGracePeriod());
+            orphansSeen = plan.firstSeen();
+            for (String domain : plan.domains()) {
+                LOG.infof("removing orphaned domain %s (no VM owns it)", domain);
+                libvirt().destroy(domain);
+                libvirt().undefine(domain);
+            }
+            for (String uid : plan.vmDirs()) {
+                LOG.infof("removing orphaned VM directory %s", vms.resolve(uid));
+                deleteTree(vms.resolve(uid));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf(e, "orphan collection on node %s", config.name());
+        }
     }
 
     /** Domain destroyed and undefined, the VM's files removed; true when nothing is left. */
@@ -175,14 +265,7 @@ final class ComputeAgent implements AutoCloseable {
             libvirt().destroy(name);
             libvirt().undefine(name);
             gracefulStopSent.remove(vm.getMetadata().getUid());
-            Path dir = VmDomainPlan.vmDir(root, vm.getMetadata().getUid());
-            if (Files.exists(dir)) {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+            deleteTree(VmDomainPlan.vmDir(root, vm.getMetadata().getUid()));
             return true;
         } catch (IOException | RuntimeException e) {
             LOG.warnf(e, "cleanup of VM %s/%s", vm.getMetadata().getNamespace(), vm.getMetadata().getName());
@@ -190,33 +273,44 @@ final class ComputeAgent implements AutoCloseable {
         }
     }
 
-    private Image image(VirtualMachine vm, BiFunction<String, String, Image> images, String imageName, ImageFormat format) throws ImageProblem {
+    private Image image(VirtualMachine vm, BiFunction<String, String, Image> images, String imageName, ImageFormat format)
+            throws ImageProblem {
         Image image = images.apply(vm.getMetadata().getNamespace(), imageName);
         if (image == null || image.getSpec() == null) {
-            throw new ImageProblem("image " + imageName + " not found");
+            throw new ImageProblem("NotFound", "image " + imageName + " not found");
         }
         if (format != null && image.getSpec().format != format) {
-            throw new ImageProblem("image " + imageName + " has format " + image.getSpec().format + ", expected " + format);
+            throw new ImageProblem("WrongFormat", "image " + imageName + " has format " + image.getSpec().format + ", expected " + format);
         }
         return image;
     }
 
-    private Path fetch(VirtualMachine vm, BiFunction<String, String, Image> images, String imageName, ImageFormat format) throws ImageProblem {
+    private Path fetch(VirtualMachine vm, BiFunction<String, String, Image> images, String imageName, ImageFormat format)
+            throws ImageProblem, ImagePending {
         Image image = image(vm, images, imageName, format);
-        String key = image.getSpec().url + "|" + image.getSpec().checksum;
-        FailedFetch failed = failedFetches.get(key);
-        if (failed != null && failed.retryAfter().isAfter(Instant.now())) {
-            throw new ImageProblem(failed.message());
-        }
         try {
             prepareDir(cache.directory());
-            Path file = cache.fetch(image.getSpec().url, image.getSpec().checksum, MAX_IMAGE_BYTES, config.allowPrivateImageUrls()).path();
-            readable(file);
-            return file;
-        } catch (ImageFetchException | IOException e) {
-            String message = "image " + imageName + ": " + e.getMessage();
-            failedFetches.put(key, new FailedFetch(message, Instant.now().plus(FETCH_BACKOFF)));
-            throw new ImageProblem(message);
+            Optional<Path> file = fetches.poll(image.getSpec().url, image.getSpec().checksum);
+            if (file.isEmpty()) {
+                throw new ImagePending("downloading image " + imageName);
+            }
+            readable(file.get());
+            return file.get();
+        } catch (ImageFetchException e) {
+            throw new ImageProblem(e.reason().name(), "image " + imageName + ": " + e.getMessage());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ImageProblem("FetchFailed", "image " + imageName + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
@@ -234,6 +328,7 @@ final class ComputeAgent implements AutoCloseable {
 
     @Override
     public void close() {
+        fetches.close();
         if (events != null) {
             events.close();
         }
@@ -242,11 +337,17 @@ final class ComputeAgent implements AutoCloseable {
         }
     }
 
-    private record FailedFetch(String message, Instant retryAfter) {
+    private static final class ImageProblem extends Exception {
+        private final String reason;
+
+        ImageProblem(String reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
     }
 
-    private static final class ImageProblem extends Exception {
-        ImageProblem(String message) {
+    private static final class ImagePending extends Exception {
+        ImagePending(String message) {
             super(message);
         }
     }

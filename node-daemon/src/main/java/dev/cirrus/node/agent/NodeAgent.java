@@ -107,7 +107,8 @@ public class NodeAgent {
         networks = client.resources(OverlayNetwork.class).inAnyNamespace().inform(cast(trigger));
         if (config.compute()) {
             images = client.resources(Image.class).inAnyNamespace().inform(cast(trigger));
-            compute = new ComputeAgent(config, host, domain -> requestResync());
+            compute = new ComputeAgent(config, host, domain -> requestResync(),
+                    (ns, name) -> client.secrets().inNamespace(ns).withName(name).get());
         }
         nodes = client.resources(Hypervisor.class).inform(new ResourceEventHandler<>() {
             // Every node beats every few seconds: only what peers are built from warrants a resync.
@@ -184,6 +185,9 @@ public class NodeAgent {
     }
 
     void resync() {
+        if (vms == null || networks == null || nodes == null) {
+            return; // an informer's first events arrived while start() was still creating the others
+        }
         List<VirtualMachine> labelled = vms.getStore().list();
         List<VirtualMachine> mine = labelled.stream()
                 .filter(vm -> vm.getStatus() != null && config.name().equals(vm.getStatus().nodeName))
@@ -215,6 +219,10 @@ public class NodeAgent {
             for (VirtualMachine vm : mine) {
                 computed.put(vm.getMetadata().getUid(), compute.reconcile(vm,
                         (ns, name) -> images.getStore().getByKey(ns + "/" + name), nets));
+            }
+            // An unsynced informer shows too few VMs: everything would look orphaned.
+            if (vms.hasSynced()) {
+                compute.collectOrphans(labelled.stream().map(vm -> vm.getMetadata().getUid()).collect(Collectors.toSet()));
             }
         }
         writeVmStatuses(mine, result, computed);

@@ -14,7 +14,7 @@ final class VmComputeStatus {
 
     static void apply(VirtualMachineStatus status, VmCompute compute, long generation, Instant now) {
         status.conditions = Conditions.set(status.conditions, ConditionTypes.IMAGE_READY, compute.imageReady(),
-                compute.imageReady() ? "Fetched" : "FetchFailed", compute.imageMessage(), generation);
+                compute.imageReason(), compute.imageMessage(), generation);
         status.conditions = Conditions.set(status.conditions, ConditionTypes.DOMAIN_RUNNING, compute.domainRunning(),
                 compute.domainRunning() ? "Running" : "NotRunning", compute.domainMessage(), generation);
         status.phase = compute.phase();

@@ -31,12 +31,19 @@ public final class DomainMetadata {
     }
 
     static XmlElement ownerElement(DomainOwner owner) {
-        return XmlElement.element(PREFIX + ":" + OWNER_ELEMENT)
+        XmlElement element = XmlElement.element(PREFIX + ":" + OWNER_ELEMENT)
                 .attr("xmlns:" + PREFIX, NAMESPACE)
                 .child(PREFIX + ":uid", owner.vmUid())
                 .child(PREFIX + ":namespace", owner.namespace())
                 .child(PREFIX + ":name", owner.vmName())
                 .child(PREFIX + ":generation", owner.generation());
+        if (owner.node() != null) {
+            element.child(PREFIX + ":node", owner.node());
+        }
+        if (owner.restart() != null) {
+            element.child(PREFIX + ":restart", owner.restart());
+        }
+        return element;
     }
 
     /**
@@ -55,10 +62,16 @@ public final class DomainMetadata {
         String generation = childText(owner, "generation");
         try {
             return Optional.of(new DomainOwner(childText(owner, "uid"), childText(owner, "namespace"),
-                    childText(owner, "name"), Long.parseLong(generation.trim())));
+                    childText(owner, "name"), Long.parseLong(generation.trim()),
+                    optionalChildText(owner, "node"), optionalChildText(owner, "restart")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Cirrus domain metadata has a bad generation: " + generation, e);
         }
+    }
+
+    private static String optionalChildText(Element parent, String localName) {
+        NodeList nodes = parent.getElementsByTagNameNS(NAMESPACE, localName);
+        return nodes.getLength() == 0 ? null : nodes.item(0).getTextContent();
     }
 
     private static String childText(Element parent, String localName) {

@@ -71,6 +71,20 @@ public final class LibvirtDomains implements AutoCloseable {
         }
     }
 
+    /**
+     * Where the libvirtd behind {@code uri} keeps QEMU pid files: {@code qemu/} next to the socket of a
+     * {@code socket=} URI (a node's own libvirtd keeps its whole run dir there), else the system default.
+     */
+    public static Path qemuRunDirOf(String uri) {
+        int at = uri.indexOf("socket=");
+        if (at < 0) {
+            return DEFAULT_QEMU_RUN_DIR;
+        }
+        String socket = uri.substring(at + "socket=".length()).split("&", 2)[0];
+        Path parent = Path.of(socket).getParent();
+        return parent == null ? DEFAULT_QEMU_RUN_DIR : parent.resolve("qemu");
+    }
+
     private static synchronized void startEventLoop() {
         if (eventLoopStarted) {
             return;
@@ -155,6 +169,14 @@ public final class LibvirtDomains implements AutoCloseable {
         } finally {
             free(domain);
         }
+    }
+
+    /**
+     * The owner recorded in the domain's current definition (the live one while it runs), or empty
+     * when the domain is absent or carries no Cirrus metadata.
+     */
+    public Optional<DomainOwner> owner(String name) {
+        return ownedDomain(name).map(OwnedDomain::owner);
     }
 
     /** Every domain (running or defined) whose XML carries a Cirrus owner; other domains are not ours. */

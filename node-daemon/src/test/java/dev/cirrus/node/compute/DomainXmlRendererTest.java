@@ -105,6 +105,20 @@ class DomainXmlRendererTest {
     }
 
     @Test
+    void managingNodeAndAnsweredRestartRoundTripThroughTheMetadata() {
+        DomainOwner owner = new DomainOwner("u1", "green", "web", 4, "node-a", "2026-11-27T04:00:00Z&<x>");
+        DomainSpec spec = DomainSpec.builder().name("vm").uuid("00000000-0000-4000-8000-000000000003")
+                .owner(owner).type(DomainType.QEMU).memoryMib(64)
+                .kernelBoot(new DirectKernelBoot(Path.of("/k"), null, "console=ttyS0"))
+                .consoleLog(Path.of("/log")).build();
+
+        assertThat(DomainMetadata.readOwner(renderer.render(spec))).contains(owner);
+        assertThat(owner.managedBy("node-a")).isTrue();
+        assertThat(owner.managedBy("node-b")).isFalse();
+        assertThat(OWNER.managedBy("node-a")).as("no node recorded: managed by nobody, never collected").isFalse();
+    }
+
+    @Test
     void controlCharactersAreRefusedWithTheOffendingValue() {
         DomainSpec spec = DomainSpec.builder().name("vm").uuid("00000000-0000-4000-8000-000000000002")
                 .owner(OWNER).type(DomainType.QEMU).memoryMib(64)
