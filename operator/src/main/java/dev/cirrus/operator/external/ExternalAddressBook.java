@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiPredicate;
 
+import jakarta.inject.Singleton;
+
 import dev.cirrus.operator.ipam.Ipv4;
 
 /**
@@ -18,6 +20,7 @@ import dev.cirrus.operator.ipam.Ipv4;
  * (the VM no longer wants it or is gone, the node is gone), so a lagging cache can only make an
  * address look taken a little longer, never hand it out twice.
  */
+@Singleton
 public final class ExternalAddressBook {
     private final Map<String, Map<Ipv4, Holder>> granted = new HashMap<>();
 
