@@ -10,6 +10,8 @@ public final class ConditionTypes {
     public static final String VALID = "Valid";
     /** VM: its floating IP / port forwards are programmed on its node (absent when it has none). */
     public static final String EXTERNAL_READY = "ExternalReady";
+    /** OverlayNetwork with spec.router: its ExternalNetwork exists and is ready (absent without a router). */
+    public static final String ROUTER_READY = "RouterReady";
     public static final String HEARTBEAT = "Heartbeat";
 
     public static final String TRUE = "True";

@@ -124,7 +124,24 @@ class SchemaApiServerTest {
                 Arguments.of("vm nic name", vm("bad", "interfaces: [{name: a-very-long-nic-name, network: a}]"), "spec.interfaces[0].name: Too long"),
                 Arguments.of("vm user data twice", vm("bad", "cloudInit: {userData: x, userDataSecretRef: {name: s}}"), "cloudInit: give userData or userDataSecretRef, not both"),
                 Arguments.of("vm hostname", vm("bad", "cloudInit: {hostname: Not_A_Host}"), "hostname must be a DNS label"),
-                Arguments.of("vm disk size", vm("bad", "dataDisks: [{name: data, size: '-1Gi'}]"), "dataDisks size must be a positive quantity such as 1Gi"));
+                Arguments.of("vm disk size", vm("bad", "dataDisks: [{name: data, size: '-1Gi'}]"), "dataDisks size must be a positive quantity such as 1Gi"),
+                network("{cidr: 192.168.88.0/24, router: {snat: false}}", "spec.router.externalNetwork: Required value"),
+                Arguments.of("vm floating ip syntax", vm("bad", "interfaces: [{name: eth0, network: n, floatingIP: {address: public}}]"),
+                        "floatingIP.address must be an IPv4 address"),
+                Arguments.of("vm repeated forward", vm("bad", "interfaces: [{name: eth0, network: n, portForwards: [{port: 80, targetPort: 80}, {port: 80, targetPort: 8080}]}]"),
+                        "portForwards must not repeat a protocol and port"),
+                Arguments.of("vm forward port", vm("bad", "interfaces: [{name: eth0, network: n, portForwards: [{port: 0, targetPort: 80}]}]"),
+                        "should be greater than or equal to 1"),
+                Arguments.of("vm icmp port", vm("bad", "interfaces: [{name: eth0, network: n, firewall: [{protocol: ICMP, portFrom: 80}]}]"),
+                        "firewall ports apply to TCP and UDP only"),
+                Arguments.of("vm port range", vm("bad", "interfaces: [{name: eth0, network: n, firewall: [{protocol: TCP, portFrom: 90, portTo: 80}]}]"),
+                        "firewall portTo needs portFrom and must not be below it"),
+                Arguments.of("vm firewall source", vm("bad", "interfaces: [{name: eth0, network: n, firewall: [{protocol: Any, source: anywhere}]}]"),
+                        "source must be an IPv4 CIDR"),
+                external("{gateway: 198.51.100.1}", "spec.gateway: Invalid value: gateway must be inside cidr"),
+                external("{allocationRange: {start: 198.51.100.10, end: 203.0.113.20}}", "allocationRange.start must be inside cidr"),
+                external("{cidr: 203.0.113.7/24}", "cidr must be the network address (host bits zero)"),
+                external("{uplink: {bridge: 'br ex'}}", "uplink.bridge must be a Linux interface name"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -202,11 +219,18 @@ class SchemaApiServerTest {
                 kind: Hypervisor
                 metadata: {name: columns-node}
                 """).serverSideApply();
+        create("""
+                apiVersion: cirrus.dev/v1alpha1
+                kind: ExternalNetwork
+                metadata: {name: columns}
+                spec: {uplink: {bridge: cirrus-ex0}, cidr: 203.0.113.0/24, gateway: 203.0.113.1, allocationRange: {start: 203.0.113.100, end: 203.0.113.199}}
+                """);
         String[][] expectations = {
                 {"vm", "NAME", "PHASE", "NODE", "IP", "READY", "AGE"},
                 {"onet", "NAME", "CIDR", "GATEWAY", "VNI", "ENCAP", "READY", "AGE"},
                 {"img", "NAME", "FORMAT", "READY", "NODES", "AGE"},
                 {"hv", "NAME", "READY", "UNDERLAY", "BACKEND", "CPU", "MEMORY", "VMS", "AGE"},
+                {"enet", "NAME", "CIDR", "GATEWAY", "UPLINK", "FREE", "READY", "AGE"},
         };
         for (String[] expected : expectations) {
             String out = kubectl(kubeconfig, "get", expected[0], "-n", NS);
@@ -238,6 +262,24 @@ class SchemaApiServerTest {
                 """.formatted(spec.startsWith("{") ? spec : "{" + spec + "}"), message);
     }
 
+    /** An ExternalNetwork: a valid spec with the given fields replaced. */
+    private static Arguments external(String override, String message) {
+        Map<String, String> fields = new java.util.LinkedHashMap<>(Map.of(
+                "uplink", "{bridge: cirrus-ex0}", "cidr", "203.0.113.0/24", "gateway", "203.0.113.1",
+                "allocationRange", "{start: 203.0.113.100, end: 203.0.113.199}"));
+        String inner = override.substring(1, override.length() - 1);
+        String key = inner.substring(0, inner.indexOf(':')).trim();
+        fields.put(key, inner.substring(inner.indexOf(':') + 1).trim());
+        StringBuilder spec = new StringBuilder();
+        fields.forEach((k, v) -> spec.append(spec.isEmpty() ? "" : ", ").append(k).append(": ").append(v));
+        return Arguments.of("external " + override, """
+                apiVersion: cirrus.dev/v1alpha1
+                kind: ExternalNetwork
+                metadata: {name: bad}
+                spec: {%s}
+                """.formatted(spec), message);
+    }
+
     private static Arguments image(String spec, String message) {
         return Arguments.of("image " + spec, """
                 apiVersion: cirrus.dev/v1alpha1
@@ -264,6 +306,9 @@ class SchemaApiServerTest {
     }
 
     private static HasMetadata create(String yaml) {
+        if (yaml.contains("kind: ExternalNetwork")) {
+            return client.resource(yaml).create();
+        }
         return client.resource(yaml).inNamespace(NS).create();
     }
 

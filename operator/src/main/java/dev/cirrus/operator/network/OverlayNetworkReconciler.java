@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import dev.cirrus.api.CirrusApi;
 import dev.cirrus.api.ConditionTypes;
+import dev.cirrus.api.v1alpha1.ExternalNetwork;
 import dev.cirrus.api.v1alpha1.VirtualMachine;
 import dev.cirrus.operator.status.Informers;
 import dev.cirrus.operator.status.TransitionEvents;
@@ -35,6 +36,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 /** Validates a network's addressing, allocates its VNI and reports both in status. */
 @ControllerConfiguration(name = "overlaynetwork", finalizerName = CirrusApi.NETWORK_FINALIZER)
 public class OverlayNetworkReconciler implements Reconciler<OverlayNetwork>, Cleaner<OverlayNetwork> {
+    private static final String BY_EXTERNAL = "network-by-external-network";
     private final VniAllocator vnis = new VniAllocator();
     private final TransitionEvents events;
     private final OperatorMetrics metrics;
@@ -72,11 +74,39 @@ public class OverlayNetworkReconciler implements Reconciler<OverlayNetwork>, Cle
                 : Verdict.ok("Allocated", "VNI " + vni.get() + ", gateway " + next.gateway);
         next.conditions = Conditions.set(next.conditions, ConditionTypes.READY, ready.ok(), ready.reason(),
                 ready.message(), generation);
+        next.conditions = routerCondition(network, next.conditions, context);
         if (vni.isEmpty()) {
             metrics.allocationFailure("VniExhausted");
         }
         events.record(network, previous.conditions, next.conditions);
         return StatusPatch.ifChanged(network, previous, next, OverlayNetwork::new);
+    }
+
+    /**
+     * A router needs its ExternalNetwork: missing or not ready is reported on its own condition, not
+     * on Ready, since the overlay itself works without it (only floating IPs and SNAT wait).
+     */
+    private static List<io.fabric8.kubernetes.api.model.Condition> routerCondition(OverlayNetwork network,
+            List<io.fabric8.kubernetes.api.model.Condition> conditions, Context<OverlayNetwork> context) {
+        long generation = network.getMetadata().getGeneration();
+        Optional<String> external = routedTo(network);
+        if (external.isEmpty()) {
+            return conditions.stream().filter(c -> !ConditionTypes.ROUTER_READY.equals(c.getType())).collect(Collectors.toList());
+        }
+        Optional<ExternalNetwork> found = Informers.all(context, ExternalNetwork.class)
+                .filter(e -> e.getMetadata().getName().equals(external.get())).findFirst();
+        Verdict router = found.isEmpty()
+                ? Verdict.fail("ExternalNetworkNotFound", "ExternalNetwork " + external.get() + " not found")
+                : !Conditions.isTrue(found.get().getStatus() == null ? null : found.get().getStatus().conditions, ConditionTypes.READY)
+                ? Verdict.fail("ExternalNetworkNotReady", "ExternalNetwork " + external.get() + " is not ready"
+                        + Conditions.find(found.get().getStatus() == null ? null : found.get().getStatus().conditions, ConditionTypes.READY)
+                                .map(c -> ": " + c.getMessage()).orElse(""))
+                : Verdict.ok("Routed", "routed through ExternalNetwork " + external.get());
+        return Conditions.set(conditions, ConditionTypes.ROUTER_READY, router.ok(), router.reason(), router.message(), generation);
+    }
+
+    private static Optional<String> routedTo(OverlayNetwork network) {
+        return Optional.ofNullable(network.getSpec().router).map(r -> r.externalNetwork);
     }
 
     /** Within one namespace (one tenant) subnets must not overlap; the older network keeps its own. */
@@ -125,13 +155,26 @@ public class OverlayNetworkReconciler implements Reconciler<OverlayNetwork>, Cle
 
     @Override
     public List<EventSource<?, OverlayNetwork>> prepareEventSources(EventSourceContext<OverlayNetwork> context) {
+        var networks = context.getPrimaryCache();
+        networks.addIndexer(BY_EXTERNAL, n -> routedTo(n).map(List::of).orElse(List.of()));
         // VMs matter to a network only while it is being deleted (it waits until none uses it).
         return List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(VirtualMachine.class, OverlayNetwork.class)
                 .withSecondaryToPrimaryMapper(vm -> vm.getSpec() == null || vm.getSpec().interfaces == null ? Set.of()
                         : vm.getSpec().interfaces.stream()
                                 .map(i -> new ResourceID(i.network, vm.getMetadata().getNamespace()))
                                 .collect(Collectors.toSet()))
-                .build(), context));
+                .build(), context),
+                // A router's ExternalNetwork appearing, going or changing readiness changes RouterReady.
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(ExternalNetwork.class, OverlayNetwork.class)
+                        .withSecondaryToPrimaryMapper(e -> networks.byIndex(BY_EXTERNAL, e.getMetadata().getName()).stream()
+                                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                        .withOnUpdateFilter((old, next) -> !readiness(old).equals(readiness(next)))
+                        .build(), context));
+    }
+
+    private static String readiness(ExternalNetwork network) {
+        return network.getStatus() == null ? "" : Conditions.find(network.getStatus().conditions, ConditionTypes.READY)
+                .map(c -> c.getStatus() + "/" + c.getReason() + "/" + c.getMessage()).orElse("");
     }
 
     /** Deletion waits while VMs use the network, and says which. */

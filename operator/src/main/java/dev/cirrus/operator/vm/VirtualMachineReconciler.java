@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -14,6 +15,7 @@ import jakarta.inject.Inject;
 
 import dev.cirrus.api.CirrusApi;
 import dev.cirrus.api.ConditionTypes;
+import dev.cirrus.api.v1alpha1.ExternalNetwork;
 import dev.cirrus.api.v1alpha1.Hypervisor;
 import dev.cirrus.api.v1alpha1.Image;
 import dev.cirrus.api.v1alpha1.OverlayNetwork;
@@ -21,6 +23,8 @@ import dev.cirrus.api.v1alpha1.RunStrategy;
 import dev.cirrus.api.v1alpha1.VirtualMachine;
 import dev.cirrus.api.v1alpha1.VirtualMachineStatus;
 import dev.cirrus.api.v1alpha1.VmPhase;
+import dev.cirrus.operator.external.ExternalAddressBook;
+import dev.cirrus.operator.external.RecordedAddresses;
 import dev.cirrus.operator.node.NodeView;
 import dev.cirrus.api.Conditions;
 import dev.cirrus.operator.status.Informers;
@@ -55,18 +59,21 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
     static final String BY_NETWORK = "vm-by-network";
     static final String BY_IMAGE = "vm-by-image";
     static final String BY_NODE = "vm-by-node";
+    static final String WANTS_EXTERNAL = "vm-wants-external";
     private static final String UNPLACED = "";
     private static final Duration RETRY = Duration.ofSeconds(10);
 
     private final VmLedger ledger = new VmLedger();
+    private final VmExternalAddresses externals;
     private final Duration nodeLossGrace;
     private final VmWrites writes;
     private final OperatorMetrics metrics;
 
     @Inject
     public VirtualMachineReconciler(@ConfigProperty(name = "cirrus.vm.node-loss-grace", defaultValue = "60s") Duration nodeLossGrace,
-            KubernetesClient client, TransitionEvents events, OperatorMetrics metrics) {
+            KubernetesClient client, ExternalAddressBook book, TransitionEvents events, OperatorMetrics metrics) {
         this.nodeLossGrace = nodeLossGrace;
+        this.externals = new VmExternalAddresses(book);
         this.metrics = metrics;
         this.writes = new VmWrites(client, events, metrics);
     }
@@ -77,6 +84,7 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
         vms.addIndexer(BY_NETWORK, vm -> keys(vm, VmReferences.networkNames(vm.getSpec())));
         vms.addIndexer(BY_IMAGE, vm -> keys(vm, VmReferences.imageNames(vm.getSpec())));
         vms.addIndexer(BY_NODE, vm -> List.of(vm.getStatus() == null || vm.getStatus().nodeName == null ? UNPLACED : vm.getStatus().nodeName));
+        vms.addIndexer(WANTS_EXTERNAL, vm -> VmExternalAddresses.wantsExternal(vm) ? List.of(WANTS_EXTERNAL) : List.of());
         return List.of(
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(OverlayNetwork.class, VirtualMachine.class)
                         .withSecondaryToPrimaryMapper(n -> ids(vms.byIndex(BY_NETWORK, key(n))))
@@ -88,7 +96,19 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(Hypervisor.class, VirtualMachine.class)
                         .withSecondaryToPrimaryMapper(h -> ids(Stream.concat(vms.byIndex(BY_NODE, h.getMetadata().getName()).stream(),
                                 vms.byIndex(BY_NODE, UNPLACED).stream()).toList()))
+                        .build(), context),
+                // An ExternalNetwork concerns the VMs asking for external addresses, when it appears,
+                // changes its spec or its readiness (not on every freeAddresses update).
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(ExternalNetwork.class, VirtualMachine.class)
+                        .withSecondaryToPrimaryMapper(e -> ids(vms.byIndex(WANTS_EXTERNAL, WANTS_EXTERNAL)))
+                        .withOnUpdateFilter((old, next) -> !Objects.equals(old.getMetadata().getGeneration(), next.getMetadata().getGeneration())
+                                || !readiness(old).equals(readiness(next)))
                         .build(), context));
+    }
+
+    private static String readiness(ExternalNetwork network) {
+        return network.getStatus() == null ? "" : Conditions.find(network.getStatus().conditions, ConditionTypes.READY)
+                .map(c -> c.getStatus()).orElse("");
     }
 
     @Override
@@ -111,6 +131,14 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
             return waiting(vm, next, VmPhase.Pending, networks, Optional.empty());
         }
 
+        VmExternalAddresses.Outcome external = externals.allocate(vm, networksOf(vm, context),
+                Informers.all(context, ExternalNetwork.class).collect(Collectors.toMap(e -> e.getMetadata().getName(), Function.identity(), (a, b) -> a)),
+                () -> RecordedAddresses.of(Informers.all(context, ExternalNetwork.class).toList(), context.getPrimaryCache().list().toList()));
+        if (!external.ok()) {
+            metrics.allocationFailure(external.failure().reason());
+            return waiting(vm, next, VmPhase.Pending, external.failure(), Optional.of(RETRY));
+        }
+
         NodeView nodes = NodeView.of(Informers.all(context, Hypervisor.class).toList(), nodeLossGrace, Instant.now());
         if (stranded(vm, nodes)) {
             return waiting(vm, next, VmPhase.Failed, Verdict.fail("NodeLost", "node " + previous.nodeName
@@ -129,6 +157,7 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
         }
 
         place(next, previous, decision);
+        VmExternalAddresses.apply(next.interfaces, external.addresses());
         VirtualMachine stored = writes.status(vm, next);
         writes.nodeLabel(stored, decision.node().get());
         return reschedule(nodes.nextLoss());
@@ -214,6 +243,7 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
             writes.removeFinalizer(vm, CirrusApi.NODE_CLEANUP_FINALIZER);
         }
         ledger.forget(vm.getMetadata().getUid());
+        externals.releaseAll(vm);
         metrics.vmPhase(vm.getMetadata().getUid(), null);
         return DeleteControl.defaultDelete();
     }
