@@ -16,16 +16,17 @@ import dev.cirrus.api.CirrusApi;
 import dev.cirrus.api.v1alpha1.Hypervisor;
 import dev.cirrus.api.v1alpha1.HypervisorStatus;
 import dev.cirrus.api.v1alpha1.VirtualMachine;
+import dev.cirrus.api.v1alpha1.VirtualMachineStatus;
 import dev.cirrus.testsupport.RealApiServer;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.PolicyRule;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -213,12 +214,12 @@ class HelmChartApiServerTest {
             assertThat(fresh(mine).getMetadata().getFinalizers()).contains(CirrusApi.NODE_CLEANUP_FINALIZER);
 
             VirtualMachine reported = fresh(mine);
-            reported.setStatus(new dev.cirrus.api.v1alpha1.VirtualMachineStatus());
+            reported.setStatus(new VirtualMachineStatus());
             reported.getStatus().nodeName = "helm-node-a";
             nodeA.resource(reported).updateStatus();
 
             VirtualMachine foreign = fresh(other);
-            foreign.setStatus(new dev.cirrus.api.v1alpha1.VirtualMachineStatus());
+            foreign.setStatus(new VirtualMachineStatus());
             assertThatThrownBy(() -> nodeA.resource(foreign).updateStatus())
                     .hasMessageContaining("only VirtualMachines labelled cirrus.dev/node=helm-node-a");
         } finally {
