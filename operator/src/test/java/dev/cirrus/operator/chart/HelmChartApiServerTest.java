@@ -165,6 +165,8 @@ class HelmChartApiServerTest {
         assertThat(can(OPERATOR_SA, "list", "", "secrets", "", TENANT, null)).isFalse();
         assertThat(can(OPERATOR_SA, "create", "cirrus.dev", "virtualmachines", "", TENANT, null)).isFalse();
         assertThat(can(OPERATOR_SA, "delete", "cirrus.dev", "virtualmachines", "", TENANT, null)).isFalse();
+        assertThat(can(OPERATOR_SA, "create", "coordination.k8s.io", "leases", "", NAMESPACE, null)).isTrue();
+        assertThat(can(OPERATOR_SA, "patch", "coordination.k8s.io", "leases", "", NAMESPACE, "cirrus-operator")).isTrue();
         assertThat(can(OPERATOR_SA, "update", "coordination.k8s.io", "leases", "", NAMESPACE, "cirrus-operator")).isTrue();
         assertThat(can(OPERATOR_SA, "update", "coordination.k8s.io", "leases", "", NAMESPACE, "someone-else")).isFalse();
         assertThat(can(OPERATOR_SA, "update", "coordination.k8s.io", "leases", "", TENANT, "cirrus-operator")).isFalse();
