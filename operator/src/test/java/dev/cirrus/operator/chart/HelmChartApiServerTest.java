@@ -92,6 +92,13 @@ class HelmChartApiServerTest {
     }
 
     @Test
+    void twoOperatorsWithoutLeaderElectionAreRefused() {
+        ToolRun template = tools.helm("template", "x", HelmTools.chart().toString(), "--set", "operator.leaderElection.enabled=false");
+        assertThat(template.succeeded()).as(template.describe()).isFalse();
+        assertThat(template.stderr()).contains("operator.replicas > 1 needs operator.leaderElection.enabled=true");
+    }
+
+    @Test
     void renderedChartPassesServerSideDryRun() {
         String ns = "cirrus-helm-dry";
         admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).serverSideApply();
