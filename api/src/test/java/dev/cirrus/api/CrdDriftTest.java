@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * crds/ is committed for users and the Helm chart: it must equal what the API classes generate.
- * Run with {@code -Dcirrus.update-crds=true} (hack/update-crds.sh) to rewrite crds/ instead.
+ * Run with {@code -Dcirrus.update-crds=true} (hack/update-crds.sh) to rewrite crds/ (and the Helm chart's copy) instead.
  */
 class CrdDriftTest {
     private static final Path GENERATED = Path.of("target/classes/META-INF/fabric8");
@@ -43,6 +43,7 @@ class CrdDriftTest {
             Path committed = crds.resolve("cirrus.dev_" + kind.getKey() + ".yaml");
             if (update) {
                 Files.writeString(committed, expected);
+                Files.writeString(chartCrds().resolve(committed.getFileName()), expected);
             }
             assertThat(committed).as("crds/ lacks %s: run hack/update-crds.sh", committed.getFileName()).exists();
             assertThat(Files.readString(committed))
@@ -51,6 +52,30 @@ class CrdDriftTest {
         }
         try (Stream<Path> files = Files.list(crds)) {
             assertThat(files.count()).as("crds/ holds a CRD the API no longer generates").isEqualTo(KINDS.size());
+        }
+    }
+
+    /** The Helm chart installs the same CRDs: helm/cirrus/crds/ is a copy of crds/ (hack/update-crds.sh copies it). */
+    @Test
+    void helmChartCarriesTheSameCrds() throws IOException {
+        Path crds = TestEnvironment.repoRoot().resolve("crds");
+        Path chart = chartCrds();
+        assertThat(names(chart)).as("helm/cirrus/crds/ must hold exactly the files of crds/: run hack/update-crds.sh")
+                .isEqualTo(names(crds));
+        for (String name : names(crds)) {
+            assertThat(Files.readString(chart.resolve(name)))
+                    .as("helm/cirrus/crds/%s differs from crds/%s: run hack/update-crds.sh and commit it", name, name)
+                    .isEqualTo(Files.readString(crds.resolve(name)));
+        }
+    }
+
+    private static Path chartCrds() {
+        return TestEnvironment.repoRoot().resolve("helm/cirrus/crds");
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 
