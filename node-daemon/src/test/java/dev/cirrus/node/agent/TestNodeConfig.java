@@ -43,6 +43,11 @@ record TestNodeConfig(String name, Optional<String> netns, String underlay, Stri
     }
 
     @Override
+    public String ovsRundir() {
+        return "/var/run/openvswitch";
+    }
+
+    @Override
     public Duration heartbeatInterval() {
         return Duration.ofSeconds(2);
     }
