@@ -124,11 +124,12 @@ public final class OvsNetworkPlanner {
 
         List<OvsFlows.TunnelGuard> guards = guards(node);
         Set<String> expected = OvsFlows.render(guards, ofports(db, onBridge));
-        boolean drifted = !bridgeNew && !observed.flows().equals(expected);
+        boolean differs = !bridgeNew && !observed.flows().equals(expected);
         boolean tunnelsChanged = actions.stream().anyMatch(a -> a instanceof EnsurePort p && p.spec().isTunnel()
-                && (p.create() || p.recreate()));
-        if (bridgeNew || drifted || tunnelsChanged) {
-            actions.add(new SyncFlows(settings.bridge(), guards, drifted));
+                && (p.create() || p.recreate()) || a instanceof DeletePort d && isTunnel(db.interfaces().get(d.name())));
+        if (bridgeNew || differs || tunnelsChanged) {
+            // Drift only when no tunnel comes or goes: those change the table by design.
+            actions.add(new SyncFlows(settings.bridge(), guards, differs && !tunnelsChanged));
         }
         return List.copyOf(actions);
     }
@@ -236,6 +237,10 @@ public final class OvsNetworkPlanner {
         } else if (!spec.matches(port, iface)) {
             actions.add(new EnsurePort(owner, settings.bridge(), spec, false, false));
         }
+    }
+
+    private static boolean isTunnel(OvsDb.Interface iface) {
+        return iface != null && ("geneve".equals(iface.type()) || "vxlan".equals(iface.type()));
     }
 
     private static void tune(String owner, Link link, int mtu, boolean tap, List<OvsAction> actions) {

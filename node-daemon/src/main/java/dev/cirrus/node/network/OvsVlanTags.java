@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -11,8 +12,8 @@ import java.util.TreeSet;
  * meaningful only on this node (tunnels carry the VNI), so it is allocated here and recorded where
  * it is used: in the Port rows of the network (tag + external_ids {@code cirrus-network}). A
  * network keeps the tag its ports already carry (so a resync or a daemon restart re-tags nothing);
- * new networks get the lowest free tag, in the order of their keys, which makes allocation
- * deterministic for a given host.
+ * new networks get the lowest tag no port on the bridge carries, in the order of their keys, which
+ * makes allocation deterministic for a given host.
  */
 public final class OvsVlanTags {
     public static final int MAX = 4094;
@@ -26,16 +27,24 @@ public final class OvsVlanTags {
      * @throws IllegalStateException when more than 4094 networks share the node
      */
     public static Map<String, Integer> allocate(Collection<String> networks, Collection<OvsDb.Port> ports) {
+        Set<String> wanted = Set.copyOf(networks);
         Map<String, TreeSet<Integer>> seen = new HashMap<>();
+        TreeSet<Integer> used = new TreeSet<>();
         for (OvsDb.Port port : ports) {
             String network = port.externalIds().get(OvsPortSpec.NETWORK);
-            if (network != null && port.tag().isPresent()) {
+            if (port.tag().isEmpty()) {
+                continue;
+            }
+            if (network != null && wanted.contains(network)) {
                 seen.computeIfAbsent(network, k -> new TreeSet<>()).add(port.tag().getAsInt());
+            } else {
+                // Someone else's port, or one the collector is about to delete: sharing its tag
+                // would put it on a tenant's network if the deletion failed.
+                used.add(port.tag().getAsInt());
             }
         }
         List<String> ordered = new TreeSet<>(networks).stream().toList();
         Map<String, Integer> tags = new HashMap<>();
-        TreeSet<Integer> used = new TreeSet<>();
         // Existing tags first (lowest one if hand edits left several), so a new network never steals one.
         for (String network : ordered) {
             for (int tag : seen.getOrDefault(network, new TreeSet<>())) {
