@@ -26,13 +26,11 @@ import dev.cirrus.api.v1alpha1.VirtualMachineStatus;
 import dev.cirrus.node.NodeConfig;
 import dev.cirrus.node.host.HostCommands;
 import dev.cirrus.node.host.ProcessHostCommands;
-import dev.cirrus.node.network.LinuxNetworkDataplane;
+import dev.cirrus.node.network.Dataplanes;
 import dev.cirrus.node.network.NetworkDataplane;
 import dev.cirrus.node.network.NetworkReport;
 import dev.cirrus.node.network.NodeNetworkDesired;
 import dev.cirrus.node.network.NodeNetworkReport;
-import dev.cirrus.node.network.OvsNetworkDataplane;
-import dev.cirrus.node.network.OvsSettings;
 import dev.cirrus.node.network.PortReport;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -82,7 +80,8 @@ public class NodeAgent {
         }
         HostCommands host = new ProcessHostCommands(registry);
         Path state = config.stateDir().map(Path::of).orElse(Path.of("/var/lib/cirrus", config.name()));
-        dataplane = dataplane(config, host, state.resolve("network"));
+        dataplane = Dataplanes.of(config.backend(), config.datapath(), Path.of(config.ovsRundir()), host,
+                state.resolve("network"));
         ResourceEventHandler<Object> trigger = new ResourceEventHandler<>() {
             @Override
             public void onAdd(Object o) {
@@ -127,15 +126,6 @@ public class NodeAgent {
         long period = config.resyncInterval().toMillis();
         loop.scheduleWithFixedDelay(this::resyncSafely, period, period, TimeUnit.MILLISECONDS);
         requestResync();
-    }
-
-    /** The backend this node is configured with (cirrus.node.backend). */
-    static NetworkDataplane dataplane(NodeConfig config, HostCommands host, Path stateDir) {
-        return switch (config.backend()) {
-            case "linux" -> new LinuxNetworkDataplane(host, stateDir);
-            case "ovs" -> new OvsNetworkDataplane(host, stateDir, OvsSettings.of(Path.of(config.ovsRundir()), config.datapath()));
-            default -> throw new IllegalArgumentException("cirrus.node.backend must be ovs or linux, not " + config.backend());
-        };
     }
 
     /** The part of a Hypervisor other nodes build tunnels from: its underlay and programmed networks. */

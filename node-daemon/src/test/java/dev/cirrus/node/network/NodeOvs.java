@@ -14,31 +14,31 @@ import dev.cirrus.node.host.HostCommands;
  * A simulated node's own Open vSwitch instance for tests, through {@code hack/node-ovs.sh} (the
  * launcher the local cloud uses too): start, stop, underlay bridge, and the clients pointed at it.
  */
-final class NodeOvs {
+public final class NodeOvs {
     private final HostCommands host;
     private final String netns;
     private final Path dir;
 
-    NodeOvs(HostCommands host, String netns, Path dir) {
+    public NodeOvs(HostCommands host, String netns, Path dir) {
         this.host = host;
         this.netns = netns;
         this.dir = dir;
     }
 
-    OvsSettings settings() {
+    public OvsSettings settings() {
         return OvsSettings.of(dir, "netdev");
     }
 
-    void start() {
+    public void start() {
         host.run(script("start", netns, dir.toString()));
     }
 
-    void stop() {
+    public void stop() {
         host.attempt(script("stop", netns, dir.toString()));
     }
 
     /** The node's underlay device into a netdev bridge holding the underlay address (userspace tunnels need it). */
-    void underlay(String device, String cidr) {
+    public void underlay(String device, String cidr) {
         host.run(script("underlay", netns, dir.toString(), device, cidr));
     }
 
