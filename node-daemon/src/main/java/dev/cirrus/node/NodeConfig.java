@@ -26,6 +26,14 @@ public interface NodeConfig {
     @WithDefault("system")
     String datapath();
 
+    /**
+     * The run directory of the node's Open vSwitch instance (ovs backend): the daemon reaches
+     * ovsdb-server at {@code <dir>/db.sock} and each bridge at {@code <dir>/<bridge>.mgmt}. A
+     * simulated node has its own instance (hack/node-ovs.sh), hence its own directory.
+     */
+    @WithDefault("/var/run/openvswitch")
+    String ovsRundir();
+
     @WithDefault("10s")
     Duration heartbeatInterval();
 

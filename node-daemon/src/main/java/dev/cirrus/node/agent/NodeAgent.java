@@ -26,7 +26,7 @@ import dev.cirrus.api.v1alpha1.VirtualMachineStatus;
 import dev.cirrus.node.NodeConfig;
 import dev.cirrus.node.host.HostCommands;
 import dev.cirrus.node.host.ProcessHostCommands;
-import dev.cirrus.node.network.LinuxNetworkDataplane;
+import dev.cirrus.node.network.Dataplanes;
 import dev.cirrus.node.network.NetworkDataplane;
 import dev.cirrus.node.network.NetworkReport;
 import dev.cirrus.node.network.NodeNetworkDesired;
@@ -84,7 +84,8 @@ public class NodeAgent {
         }
         HostCommands host = new ProcessHostCommands(registry);
         Path state = config.stateDir().map(Path::of).orElse(Path.of("/var/lib/cirrus", config.name()));
-        dataplane = new LinuxNetworkDataplane(host, state.resolve("network"));
+        dataplane = Dataplanes.of(config.backend(), config.datapath(), Path.of(config.ovsRundir()), host,
+                state.resolve("network"));
         repairEvents = new DriftRepairEvents(client, registry, config.name());
         members = new NetworkMembers(client, this::requestResync);
         ResourceEventHandler<Object> trigger = new ResourceEventHandler<>() {

@@ -47,6 +47,19 @@ public final class HostObserver {
             }
         }
         Set<String> namespaces = namespaces(node.host().run(Command.of("ip", "-json", "netns", "list")));
+        Map<String, Map<String, Link>> gateways = new HashMap<>();
+        Map<String, Dnsmasq> dnsmasq = new HashMap<>();
+        observeRouters(desired, namespaces, gateways, dnsmasq);
+        Set<String> tables = nftTables(node.attempt("nft", "-j", "list", "tables", "bridge"));
+        return new ObservedNode(links, fdb, namespaces, gateways, dnsmasq, tables, stateFile.read());
+    }
+
+    /**
+     * The router side of every network (shared with the OVS backend): per router namespace that is
+     * desired, exists or has dnsmasq files, the links inside it and its dnsmasq.
+     */
+    void observeRouters(NodeNetworkDesired desired, Set<String> namespaces, Map<String, Map<String, Link>> gateways,
+            Map<String, Dnsmasq> dnsmasq) {
         Set<String> routerNamespaces = new HashSet<>();
         for (NetworkDesired network : desired.networks()) {
             routerNamespaces.add(planner.layout(desired, network).routerNamespace());
@@ -54,8 +67,6 @@ public final class HostObserver {
         namespaces.stream().filter(ns -> InterfaceNames.isOwnedRouterNamespace(desired.nodeName(), ns))
                 .forEach(routerNamespaces::add);
         routerNamespaces.addAll(dnsmasqFilesOnDisk(desired.nodeName()));
-        Map<String, Map<String, Link>> gateways = new HashMap<>();
-        Map<String, Dnsmasq> dnsmasq = new HashMap<>();
         for (String ns : routerNamespaces) {
             if (namespaces.contains(ns)) {
                 CommandResult inside = node.attemptIn(ns, "ip", "-json", "-details", "address", "show");
@@ -65,11 +76,9 @@ public final class HostObserver {
             }
             dnsmasq.put(ns, dnsmasq(ns, namespaces.contains(ns)));
         }
-        Set<String> tables = nftTables(node.attempt("nft", "-j", "list", "tables", "bridge"));
-        return new ObservedNode(links, fdb, namespaces, gateways, dnsmasq, tables, stateFile.read());
     }
 
-    private static Map<String, Link> links(CommandResult result) {
+    static Map<String, Link> links(CommandResult result) {
         Map<String, Link> links = new LinkedHashMap<>();
         for (JsonNode l : parse(result.stdout())) {
             JsonNode info = l.path("linkinfo");
@@ -105,7 +114,7 @@ public final class HostObserver {
         return peers;
     }
 
-    private static Set<String> namespaces(CommandResult result) {
+    static Set<String> namespaces(CommandResult result) {
         Set<String> names = new HashSet<>();
         parse(result.stdout()).forEach(n -> names.add(n.path("name").asText()));
         return names;

@@ -33,6 +33,15 @@ public final class InterfaceNames {
         return "ct" + hash("port:" + vmUid + "/" + interfaceName, HASH_DIGITS);
     }
 
+    /**
+     * An OVS backend tunnel port: one per (network, peer node). Not a kernel link (userspace and
+     * kernel datapaths alike keep one shared tunnel device per type), but kept within 15 characters
+     * all the same, and outside {@link #OWNED_LINK} so the Linux backend's collector never sees it.
+     */
+    public static String tunnel(String namespace, String name, String peerUnderlayIp) {
+        return "cv" + hash("tunnel:" + namespace + "/" + name + "@" + peerUnderlayIp, HASH_DIGITS);
+    }
+
     /** The router veth end on the network bridge (node side). */
     public static String routerOutside(String namespace, String name) {
         return "cr" + hash("network:" + namespace + "/" + name, HASH_DIGITS);

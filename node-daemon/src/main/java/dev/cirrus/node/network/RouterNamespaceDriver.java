@@ -33,6 +33,15 @@ public final class RouterNamespaceDriver {
     }
 
     public void configureGateway(Action.ConfigureGateway action) {
+        configurePair(action);
+        links.attach(action.outside(), action.bridge(), action.mtu());
+    }
+
+    /**
+     * The veth pair with the gateway on its inside end, without attaching the outside end: the
+     * Linux backend enslaves it to a bridge, the OVS backend adds it as a port.
+     */
+    public void configurePair(Action.ConfigureGateway action) {
         boolean inside = node.attemptIn(action.netns(), "ip", "link", "show", "dev", action.inside()).ok();
         boolean outside = links.exists(action.outside());
         if (!inside || !outside) {
@@ -55,7 +64,6 @@ public final class RouterNamespaceDriver {
         if (!present.contains(action.cidr())) {
             node.runIn(action.netns(), "ip", "address", "add", action.cidr(), "dev", action.inside());
         }
-        links.attach(action.outside(), action.bridge(), action.mtu());
     }
 
     public void delete(Action.DeleteRouterNamespace action) {

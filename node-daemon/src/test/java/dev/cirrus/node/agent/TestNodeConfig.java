@@ -52,6 +52,11 @@ record TestNodeConfig(String name, Optional<String> netns, String underlay, Stri
     }
 
     @Override
+    public String ovsRundir() {
+        return "/var/run/openvswitch";
+    }
+
+    @Override
     public Duration heartbeatInterval() {
         return Duration.ofSeconds(2);
     }

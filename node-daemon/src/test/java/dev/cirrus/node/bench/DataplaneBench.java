@@ -14,16 +14,22 @@ import dev.cirrus.node.network.InterfaceNames;
 import dev.cirrus.node.network.LinuxNetworkDataplane;
 import dev.cirrus.node.network.NetworkDesired;
 import dev.cirrus.node.network.NodeNetworkDesired;
+import dev.cirrus.node.network.NodeOvs;
+import dev.cirrus.node.network.OvsNetworkDataplane;
 import dev.cirrus.node.network.PortDesired;
 
 /**
  * The dataplane benchmark (run by hack/bench-dataplane, not a test): iperf3 TCP between two VM
- * stand-ins on two namespace nodes over the Linux backend (bridge + kernel VXLAN), as a ratio to a
- * plain veth pair measured in the same run. Argument: seconds per iperf3 run.
+ * stand-ins on two namespace nodes over the Linux backend (bridge + kernel VXLAN) and over the OVS
+ * backend (userspace Geneve), each as a ratio to a plain veth pair measured in the same run.
+ * Argument: seconds per iperf3 run.
  */
 public final class DataplaneBench {
     private static final String N1 = "cbn-n1";
     private static final String N2 = "cbn-n2";
+    private static final String O1 = "cbn-o1";
+    private static final String O2 = "cbn-o2";
+    private static final Path OVS_DIRS = Path.of("/var/tmp/cirrus-bench");
     private final HostCommands host = new ProcessHostCommands();
 
     public static void main(String[] args) throws Exception {
@@ -33,8 +39,10 @@ public final class DataplaneBench {
         try {
             double veth = bench.plainVeth(seconds);
             double linux = bench.linuxBackend(seconds);
-            System.out.printf("BENCH dataplane plain-veth=%.2fGbit/s linux-vxlan=%.2fGbit/s ratio=%.2f (iperf3 TCP, %ds each)%n",
-                    veth, linux, linux / veth, seconds);
+            double ovs = bench.ovsBackend(seconds);
+            System.out.printf("BENCH dataplane plain-veth=%.2fGbit/s linux-vxlan=%.2fGbit/s ratio=%.2f"
+                    + " ovs-netdev-geneve=%.2fGbit/s ovs-ratio=%.3f (iperf3 TCP, %ds each)%n",
+                    veth, linux, linux / veth, ovs, ovs / veth, seconds);
         } finally {
             bench.cleanUp();
         }
@@ -73,9 +81,53 @@ public final class DataplaneBench {
         return iperf("cbn-b", "cbn-a", "10.40.0.11", seconds);
     }
 
+    /**
+     * The OVS backend on the userspace datapath (the only one here): each node namespace runs its own
+     * Open vSwitch (hack/node-ovs.sh) with the underlay veth in a netdev bridge; Geneve between them.
+     * The VM stand-ins have tx checksum offload off, as a VM's NIC must on this datapath.
+     */
+    private double ovsBackend(int seconds) throws Exception {
+        for (String node : List.of(O1, O2)) {
+            host.run("ip", "netns", "add", node);
+            host.run(Command.of("ip", "link", "set", "lo", "up").inNetns(node));
+        }
+        host.run(Command.of("ip", "link", "add", "cbn-w1", "type", "veth", "peer", "name", "cbn-w2", "netns", O2).inNetns(O1));
+        for (int i = 0; i < 2; i++) {
+            NodeOvs ovs = ovs(i == 0 ? O1 : O2);
+            ovs.start();
+            ovs.underlay(i == 0 ? "cbn-w1" : "cbn-w2", "10.96.0." + (i + 1) + "/24");
+        }
+        PortDesired a = new PortDesired("bench", "a", "bench-oa", "eth0", "02:be:00:00:01:0a", "10.41.0.10", "a");
+        PortDesired b = new PortDesired("bench", "b", "bench-ob", "eth0", "02:be:00:00:01:0b", "10.41.0.11", "b");
+        endpoint("cbn-oa", O1, a);
+        endpoint("cbn-ob", O2, b);
+        Path state = Files.createTempDirectory("cirrus-bench-ovs");
+        new OvsNetworkDataplane(host, state.resolve("o1"), ovs(O1).settings())
+                .apply(node(O1, "10.96.0.1", "10.96.0.2", a, "geneve", "10.41.0"));
+        new OvsNetworkDataplane(host, state.resolve("o2"), ovs(O2).settings())
+                .apply(node(O2, "10.96.0.2", "10.96.0.1", b, "geneve", "10.41.0"));
+        for (String vm : List.of("cbn-oa", "cbn-ob")) {
+            host.run(Command.of("ethtool", "-K", "eth0", "tx", "off").inNetns(vm));
+            host.run(Command.of("ip", "link", "set", "eth0", "mtu", "1450").inNetns(vm));
+        }
+        address("cbn-oa", "eth0", "10.41.0.10/24");
+        address("cbn-ob", "eth0", "10.41.0.11/24");
+        return iperf("cbn-ob", "cbn-oa", "10.41.0.11", seconds);
+    }
+
+    private NodeOvs ovs(String node) {
+        return new NodeOvs(host, node, OVS_DIRS.resolve(node));
+    }
+
     private static NodeNetworkDesired node(String netns, String underlay, String peer, PortDesired port) {
-        NetworkDesired network = new NetworkDesired("bench", "net", 6001, "10.40.0.0/24", "10.40.0.1", Optional.empty(), false,
-                Optional.empty(), Optional.empty(), List.of(), Optional.empty(), "vxlan", List.of(peer), List.of(port));
+        return node(netns, underlay, peer, port, "vxlan", "10.40.0");
+    }
+
+    private static NodeNetworkDesired node(String netns, String underlay, String peer, PortDesired port,
+            String encapsulation, String prefix) {
+        NetworkDesired network = new NetworkDesired("bench", "net", 6001, prefix + ".0/24", prefix + ".1", Optional.empty(),
+                false, Optional.empty(), Optional.empty(), List.of(), Optional.empty(), encapsulation, List.of(peer),
+                List.of(port));
         return new NodeNetworkDesired(netns, Optional.of(netns), underlay, 1500, List.of(network));
     }
 
@@ -102,6 +154,8 @@ public final class DataplaneBench {
 
     private void cleanUp() {
         host.attempt(Command.of("pkill", "-f", "iperf3 -s -D -1"));
+        ovs(O1).stop();
+        ovs(O2).stop();
         for (String line : host.run("ip", "netns", "list").stdout().lines().toList()) {
             String ns = line.split(" ")[0];
             if (ns.startsWith("cbn-") || ns.startsWith("cirrus-r-cbn-")) {

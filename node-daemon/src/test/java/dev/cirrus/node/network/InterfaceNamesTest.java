@@ -26,6 +26,18 @@ class InterfaceNamesTest {
     }
 
     @Test
+    void tunnelPortsArePerNetworkAndPeerAndNeverLookLikeLinuxLinks() {
+        String tunnel = InterfaceNames.tunnel("green", "net", "10.99.0.2");
+        assertThat(tunnel).hasSize(14).startsWith("cv").isEqualTo(InterfaceNames.tunnel("green", "net", "10.99.0.2"))
+                .isNotEqualTo(InterfaceNames.tunnel("green", "net", "10.99.0.3"))
+                .isNotEqualTo(InterfaceNames.tunnel("blue", "net", "10.99.0.2"));
+        assertThat(InterfaceNames.OWNED_LINK.matcher(tunnel).matches()).isFalse();
+        assertThat(OvsNetworkPlanner.OWNED_LINK.matcher(tunnel).matches()).isFalse();
+        assertThat(OvsNetworkPlanner.OWNED_LINK.matcher(InterfaceNames.tap("uid", "eth0")).matches()).isTrue();
+        assertThat(OvsNetworkPlanner.OWNED_LINK.matcher(InterfaceNames.bridge("green", "net")).matches()).isFalse();
+    }
+
+    @Test
     void routerNamespacesAreRecognisedPerNode() {
         String ns = InterfaceNames.routerNamespace("n1", "green", "net");
         assertThat(ns).matches("cirrus-r-n1-[0-9a-f]{8}");
