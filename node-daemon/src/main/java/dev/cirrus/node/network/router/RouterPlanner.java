@@ -27,7 +27,8 @@ import dev.cirrus.node.network.router.RoutingObserved.Namespace;
 
 /**
  * Desired vs observed → the routing actions that make the host match (pure; a matching host gives
- * an empty plan). Order: per external network its namespace, uplink and table; per routed network
+ * an empty plan). Order: anti-spoofing of every bridge first (a VM is guarded before anything is
+ * routed to it); per external network its namespace, uplink and table; per routed network
  * its veth pair, table (the rules are in place before the address is routed to them), routes and
  * announcements; then garbage: routes and links nothing owns, tables, whole namespaces.
  */
@@ -52,6 +53,9 @@ public final class RouterPlanner {
 
     public static List<RouterAction> plan(RoutingDesired desired, RoutingObserved observed) {
         List<RouterAction> actions = new ArrayList<>();
+        for (BridgePortsDesired bridge : desired.bridges()) {
+            table(bridge.bridge(), NftRuleSetRenderer.antiSpoof(desired.nodeNetns(), bridge), observed, actions);
+        }
         for (ExternalDesired external : desired.externals()) {
             planExternal(desired, external, observed, actions);
         }
@@ -59,9 +63,6 @@ public final class RouterPlanner {
             if (blocked(desired, network, observed).isEmpty()) {
                 planNetwork(desired, network, observed, actions);
             }
-        }
-        for (BridgePortsDesired bridge : desired.bridges()) {
-            table(bridge.bridge(), NftRuleSetRenderer.antiSpoof(desired.nodeNetns(), bridge), observed, actions);
         }
         collectGarbage(desired, observed, actions);
         return List.copyOf(actions);

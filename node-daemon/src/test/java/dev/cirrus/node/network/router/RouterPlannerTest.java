@@ -29,6 +29,7 @@ class RouterPlannerTest {
         host.namespaces.add(ROUTER_NS); // made by the overlay dataplane
 
         assertThat(describe(RouterPlanner.plan(desired, host.observed()))).containsExactly(
+                "apply nft table bridge cirrus-as-cb0000000000aa",
                 "create external namespace " + EXT_NS + " (forwarding on)",
                 "connect " + EXT_NS + " to br-ex as 203.0.113.11/24 via 203.0.113.1",
                 "apply nft table ip cirrus-external in " + EXT_NS,
@@ -37,8 +38,7 @@ class RouterPlannerTest {
                 "route 203.0.113.50 via 169.254.2.89 dev " + network.externalSide() + " in " + EXT_NS,
                 "announce 203.0.113.50 on " + RouterNames.uplinkInside("public") + " in " + EXT_NS,
                 "route 203.0.113.51 via 169.254.2.89 dev " + network.externalSide() + " in " + EXT_NS,
-                "announce 203.0.113.51 on " + RouterNames.uplinkInside("public") + " in " + EXT_NS,
-                "apply nft table bridge cirrus-as-cb0000000000aa");
+                "announce 203.0.113.51 on " + RouterNames.uplinkInside("public") + " in " + EXT_NS);
     }
 
     @Test
@@ -79,8 +79,8 @@ class RouterPlannerTest {
         host.tables.put(routerTable, host.tables.get(routerTable).replace("drop\n", ""));
         host.tables.remove(bridgeTable);
         assertThat(describe(RouterPlanner.plan(desired, host.observed()))).containsExactly(
-                "apply nft table ip cirrus-router in " + ROUTER_NS,
-                "apply nft table bridge cirrus-as-cb0000000000aa");
+                "apply nft table bridge cirrus-as-cb0000000000aa",
+                "apply nft table ip cirrus-router in " + ROUTER_NS);
     }
 
     @Test
