@@ -11,6 +11,7 @@ PACKAGES=(
   dnsmasq-base                      # DHCP/DNS per network
   iproute2 bridge-utils             # ip, bridge
   nftables iptables                 # router: SNAT, floating IPs, firewall
+  iputils-arping conntrack          # router: gratuitous ARP for moved floating IPs; forget NAT state of removed ones
   xorriso genisoimage               # cloud-init NoCloud seed ISO
   iperf3 ethtool tcpdump            # dataplane benchmark, offloads, debugging
   linux-image-amd64 busybox-static  # test guest: Debian kernel + busybox initramfs

@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.cirrus.api.CirrusApi;
+import dev.cirrus.api.v1alpha1.ExternalNetwork;
 import dev.cirrus.api.v1alpha1.Hypervisor;
 import dev.cirrus.api.v1alpha1.Image;
 import dev.cirrus.api.v1alpha1.HypervisorStatus.NetworkEntry;
@@ -32,6 +33,10 @@ import dev.cirrus.node.network.NetworkReport;
 import dev.cirrus.node.network.NodeNetworkDesired;
 import dev.cirrus.node.network.NodeNetworkReport;
 import dev.cirrus.node.network.PortReport;
+import dev.cirrus.node.network.router.ExternalReport;
+import dev.cirrus.node.network.router.LinuxRouterDataplane;
+import dev.cirrus.node.network.router.RoutingDesired;
+import dev.cirrus.node.network.router.RoutingReport;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -66,6 +71,8 @@ public class NodeAgent {
     private SharedIndexInformer<OverlayNetwork> networks;
     private SharedIndexInformer<Hypervisor> nodes;
     private SharedIndexInformer<Image> images;
+    private SharedIndexInformer<ExternalNetwork> externals;
+    private LinuxRouterDataplane routing;
     private ComputeAgent compute;
     private DriftRepairEvents repairEvents;
     private NetworkMembers members;
@@ -88,6 +95,10 @@ public class NodeAgent {
                 state.resolve("network"));
         repairEvents = new DriftRepairEvents(client, registry, config.name());
         members = new NetworkMembers(client, this::requestResync);
+        if (dataplane instanceof LinuxNetworkDataplane) {
+            // Router services are built on the Linux backend's bridges and router namespaces.
+            routing = new LinuxRouterDataplane(host, state.resolve("network"));
+        }
         ResourceEventHandler<Object> trigger = new ResourceEventHandler<>() {
             @Override
             public void onAdd(Object o) {
@@ -106,6 +117,7 @@ public class NodeAgent {
         };
         vms = client.resources(VirtualMachine.class).inAnyNamespace().withLabel(CirrusApi.NODE_LABEL, config.name()).inform(cast(trigger));
         networks = client.resources(OverlayNetwork.class).inAnyNamespace().inform(cast(trigger));
+        externals = client.resources(ExternalNetwork.class).inform(cast(trigger)); // cluster-scoped
         if (config.compute()) {
             images = client.resources(Image.class).inAnyNamespace().inform(cast(trigger));
             compute = new ComputeAgent(config, host, domain -> requestResync(),
@@ -148,7 +160,7 @@ public class NodeAgent {
 
     public void stop(@Observes ShutdownEvent event) {
         loop.shutdownNow();
-        for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[]{vms, networks, nodes, images}) {
+        for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[]{vms, networks, nodes, images, externals}) {
             if (informer != null) {
                 informer.stop();
             }
@@ -213,6 +225,7 @@ public class NodeAgent {
             result.repaired().forEach(r -> repairEvents.record(r, self, byUid));
         }
         result.failures().forEach(f -> LOG.warnf("node %s: %s", config.name(), f));
+        Map<String, ExternalReport> external = route(desired, mine);
 
         Map<String, VmCompute> computed = new HashMap<>();
         if (compute != null) {
@@ -226,19 +239,44 @@ public class NodeAgent {
                 compute.collectOrphans(labelled.stream().map(vm -> vm.getMetadata().getUid()).collect(Collectors.toSet()));
             }
         }
-        writeVmStatuses(mine, result, computed);
+        writeVmStatuses(mine, result, computed, external);
         // What is no longer desired here was removed by the apply: the node holds nothing of it.
         deleted.forEach(finalizers::release);
         report.update(entries(result), mine.size());
     }
 
-    private void writeVmStatuses(List<VirtualMachine> mine, NodeNetworkReport result, Map<String, VmCompute> computed) {
+    /** Router services after the overlay (they build on its bridges and router namespaces); reports by port key. */
+    private Map<String, ExternalReport> route(NodeNetworkDesired desired, List<VirtualMachine> mine) {
+        if (routing == null) {
+            return Map.of();
+        }
+        RoutingDesired wanted = DesiredRouting.of(desired, mine, DesiredNetworks.byKey(networks.getStore().list()),
+                externals.getStore().list());
+        RoutingReport routed;
+        try {
+            routed = routing.apply(wanted);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "routing on node %s failed", config.name());
+            routed = RoutingReport.failed(wanted, "routing apply failed: " + e.getMessage());
+        }
+        routed.repairs().forEach(r -> {
+            LOG.infof("node %s repaired drift: %s", config.name(), r);
+            registry.counter("cirrus_node_repairs_total").increment();
+        });
+        routed.failures().forEach(f -> LOG.warnf("node %s: %s", config.name(), f));
+        return routed.interfaces().stream()
+                .collect(Collectors.toMap(r -> r.vmUid() + "/" + r.interfaceName(), Function.identity(), (a, b) -> a));
+    }
+
+    private void writeVmStatuses(List<VirtualMachine> mine, NodeNetworkReport result, Map<String, VmCompute> computed,
+            Map<String, ExternalReport> external) {
         Map<String, PortReport> ports = result.ports().stream()
                 .collect(Collectors.toMap(p -> p.vmUid() + "/" + p.interfaceName(), Function.identity(), (a, b) -> a));
         Map<String, NetworkReport> nets = result.networks().stream()
                 .collect(Collectors.toMap(n -> n.namespace() + "/" + n.name(), Function.identity(), (a, b) -> a));
         for (VirtualMachine vm : mine) {
             VirtualMachineStatus next = VmNetworkStatus.next(vm, ports, nets);
+            VmExternalStatus.apply(next, vm, external);
             VmCompute done = computed.get(vm.getMetadata().getUid());
             if (done != null) {
                 VmComputeStatus.apply(next, done, Optional.ofNullable(vm.getMetadata().getGeneration()).orElse(0L), Instant.now());

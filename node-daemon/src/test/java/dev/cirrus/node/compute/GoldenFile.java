@@ -18,14 +18,14 @@ import org.opentest4j.AssertionFailedError;
  * git diff node-daemon/src/test/resources/golden
  * </pre>
  */
-final class GoldenFile {
+public final class GoldenFile {
     static final String UPDATE_PROPERTY = "golden.update";
     private static final int MAX_REPORTED_LINES = 12;
 
     private GoldenFile() {
     }
 
-    static void assertMatches(String name, String actual) {
+    public static void assertMatches(String name, String actual) {
         Path file = directory().resolve(name);
         if (Boolean.getBoolean(UPDATE_PROPERTY)) {
             write(file, actual);
