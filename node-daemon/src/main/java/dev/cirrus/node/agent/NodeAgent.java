@@ -29,6 +29,7 @@ import dev.cirrus.node.host.HostCommands;
 import dev.cirrus.node.host.ProcessHostCommands;
 import dev.cirrus.node.network.Dataplanes;
 import dev.cirrus.node.network.NetworkDataplane;
+import dev.cirrus.node.network.LinuxNetworkDataplane;
 import dev.cirrus.node.network.NetworkReport;
 import dev.cirrus.node.network.NodeNetworkDesired;
 import dev.cirrus.node.network.NodeNetworkReport;
