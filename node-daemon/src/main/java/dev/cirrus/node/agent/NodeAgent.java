@@ -110,7 +110,6 @@ public class NodeAgent {
         };
         vms = client.resources(VirtualMachine.class).inAnyNamespace().withLabel(CirrusApi.NODE_LABEL, config.name()).inform(cast(trigger));
         networks = client.resources(OverlayNetwork.class).inAnyNamespace().inform(cast(trigger));
-        externals = client.resources(ExternalNetwork.class).inform(cast(trigger)); // cluster-scoped
         if (config.compute()) {
             images = client.resources(Image.class).inAnyNamespace().inform(cast(trigger));
             compute = new ComputeAgent(config, host, domain -> requestResync());
@@ -134,6 +133,7 @@ public class NodeAgent {
                 requestResync();
             }
         });
+        externals = client.resources(ExternalNetwork.class).inform(cast(trigger)); // cluster-scoped
         long period = config.resyncInterval().toMillis();
         loop.scheduleWithFixedDelay(this::resyncSafely, period, period, TimeUnit.MILLISECONDS);
         requestResync();
@@ -183,6 +183,9 @@ public class NodeAgent {
     }
 
     void resync() {
+        if (nodes == null || externals == null) {
+            return; // informers still starting: start() requests a resync once they are all up
+        }
         List<VirtualMachine> labelled = vms.getStore().list();
         List<VirtualMachine> mine = labelled.stream()
                 .filter(vm -> vm.getStatus() != null && config.name().equals(vm.getStatus().nodeName))
