@@ -118,7 +118,6 @@ public class NodeAgent {
         };
         vms = client.resources(VirtualMachine.class).inAnyNamespace().withLabel(CirrusApi.NODE_LABEL, config.name()).inform(cast(trigger));
         networks = client.resources(OverlayNetwork.class).inAnyNamespace().inform(cast(trigger));
-        externals = client.resources(ExternalNetwork.class).inform(cast(trigger)); // cluster-scoped
         if (config.compute()) {
             images = client.resources(Image.class).inAnyNamespace().inform(cast(trigger));
             compute = new ComputeAgent(config, host, domain -> requestResync(),
@@ -143,6 +142,7 @@ public class NodeAgent {
                 requestResync();
             }
         });
+        externals = client.resources(ExternalNetwork.class).inform(cast(trigger)); // cluster-scoped
         long period = config.resyncInterval().toMillis();
         started = true;
         loop.scheduleWithFixedDelay(this::resyncSafely, period, period, TimeUnit.MILLISECONDS);
@@ -199,8 +199,8 @@ public class NodeAgent {
     }
 
     void resync() {
-        if (vms == null || networks == null || nodes == null) {
-            return; // an informer's first events arrived while start() was still creating the others
+        if (vms == null || networks == null || nodes == null || externals == null) {
+            return; // informers still starting: start() requests a resync once they are all up
         }
         List<VirtualMachine> labelled = vms.getStore().list();
         List<VirtualMachine> mine = labelled.stream()

@@ -114,10 +114,10 @@ public final class RouterPlanner {
         }
         table(owner, NftRuleSetRenderer.router(network), observed, actions);
         for (VmInterfaceDesired nic : network.interfaces()) {
-            if (nic.externalIP().isEmpty()) {
+            if (nic.routedIP().isEmpty()) {
                 continue;
             }
-            String ip = nic.externalIP().get();
+            String ip = nic.routedIP().get();
             if (pairNew || !external.routes().contains(route(ip, pair.routerIp(), network.externalSide()))) {
                 actions.add(new SetRoute(owner, externalNs, ip, pair.routerIp(), network.externalSide()));
                 actions.add(new Announce(owner, externalNs, RouterNames.uplinkInside(network.externalNetwork()), ip));
@@ -148,7 +148,7 @@ public final class RouterPlanner {
             byRouterNs.put(network.routerNamespace(), network);
             wantedLinks.computeIfAbsent(externalNs, k -> new HashSet<>()).add(network.externalSide());
             wantedLinks.computeIfAbsent(network.routerNamespace(), k -> new HashSet<>()).add(network.routerSide());
-            network.interfaces().forEach(nic -> nic.externalIP().ifPresent(ip -> wantedRoutes
+            network.interfaces().forEach(nic -> nic.routedIP().ifPresent(ip -> wantedRoutes
                     .computeIfAbsent(externalNs, k -> new HashSet<>())
                     .add(route(ip, network.link().routerIp(), network.externalSide()))));
         }

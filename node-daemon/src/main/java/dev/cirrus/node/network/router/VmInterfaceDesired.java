@@ -23,6 +23,11 @@ public record VmInterfaceDesired(String vmUid, String interfaceName, String tap,
         return vmUid + "/" + interfaceName;
     }
 
+    /** The external address to route here: only while something (floating IP, forwards) uses it. */
+    public Optional<String> routedIP() {
+        return exposed() ? externalIP : Optional.empty();
+    }
+
     /** Whether the interface asks to be reached from the outside (the ExternalReady condition is about it). */
     public boolean exposed() {
         return floating || !portForwards.isEmpty();

@@ -72,6 +72,20 @@ class RouterPlannerTest {
     }
 
     @Test
+    void anExternalIpNothingUsesAnyMoreIsNotRouted() {
+        Host host = Host.converged(desired);
+        VmInterfaceDesired stale = new VmInterfaceDesired("uid-db", "eth0", "ct0000000000a2", "02:aa:00:00:00:12",
+                "10.20.0.12", Optional.of("203.0.113.51"), false, List.of(), List.of());
+        RoutingDesired next = new RoutingDesired("n1", Optional.empty(), desired.externals(),
+                List.of(RouterFixtures.network(true, RouterFixtures.floating(), stale, RouterFixtures.internal())),
+                desired.bridges());
+        assertThat(describe(RouterPlanner.plan(next, host.observed()))).containsExactly(
+                "apply nft table ip cirrus-router in " + ROUTER_NS,
+                "delete route 203.0.113.51 dev " + network.externalSide() + " in " + EXT_NS,
+                "forget connections of 203.0.113.51 in " + ROUTER_NS);
+    }
+
+    @Test
     void aTableChangedByHandOrDeletedIsReApplied() {
         Host host = Host.converged(desired);
         String routerTable = NftTable.id(Optional.of(ROUTER_NS), "ip", RouterNames.ROUTER_TABLE);
@@ -140,7 +154,7 @@ class RouterPlannerTest {
                 router.link(n.routerSide(), n.link().routerIp() + "/31");
                 router.routes.add(RouterPlanner.route("default", n.link().externalIp(), n.routerSide()));
                 host.namespace(ext).link(n.externalSide(), n.link().externalIp() + "/31");
-                n.interfaces().forEach(nic -> nic.externalIP().ifPresent(ip -> host.namespace(ext).routes
+                n.interfaces().forEach(nic -> nic.routedIP().ifPresent(ip -> host.namespace(ext).routes
                         .add(RouterPlanner.route(ip, n.link().routerIp(), n.externalSide()))));
                 host.table(NftRuleSetRenderer.router(n));
             }
