@@ -65,8 +65,7 @@ public class ExternalNetworkReconciler implements Reconciler<ExternalNetwork>, C
                         .build(), context),
                 // VMs matter for freeAddresses: only when their external addresses change.
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(VirtualMachine.class, ExternalNetwork.class)
-                        .withSecondaryToPrimaryMapper(vm -> externalAddresses(vm).stream().map(a -> new ResourceID(a.split("@")[1]))
-                                .collect(Collectors.toSet()))
+                        .withSecondaryToPrimaryMapper(vm -> externalNetworksOf(vm).stream().map(ResourceID::new).collect(Collectors.toSet()))
                         .withOnUpdateFilter((old, next) -> !externalAddresses(old).equals(externalAddresses(next)))
                         .build(), context),
                 // OverlayNetworks matter while an ExternalNetwork is deleted (it waits until none routes through it).
@@ -173,13 +172,20 @@ public class ExternalNetworkReconciler implements Reconciler<ExternalNetwork>, C
         return Optional.ofNullable(network.getSpec()).map(s -> s.router).map(r -> r.externalNetwork);
     }
 
-    /** A VM's external addresses as "interface=ip@network" (for change detection and mapping). */
+    /** A VM's external addresses as "interface=ip@network" (for change detection). */
     private static List<String> externalAddresses(VirtualMachine vm) {
+        return externalInterfaces(vm).map(i -> i.name + "=" + i.externalIP + "@" + i.externalNetwork).sorted().toList();
+    }
+
+    private static Set<String> externalNetworksOf(VirtualMachine vm) {
+        return externalInterfaces(vm).map(i -> i.externalNetwork).collect(Collectors.toSet());
+    }
+
+    private static java.util.stream.Stream<dev.cirrus.api.v1alpha1.VirtualMachineStatus.InterfaceStatus> externalInterfaces(VirtualMachine vm) {
         if (vm.getStatus() == null || vm.getStatus().interfaces == null) {
-            return List.of();
+            return java.util.stream.Stream.empty();
         }
-        return vm.getStatus().interfaces.stream().filter(i -> i.externalIP != null && i.externalNetwork != null)
-                .map(i -> i.name + "=" + i.externalIP + "@" + i.externalNetwork).sorted().toList();
+        return vm.getStatus().interfaces.stream().filter(i -> i.externalIP != null && i.externalNetwork != null);
     }
 
     private static Optional<Ipv4> parse(String address) {

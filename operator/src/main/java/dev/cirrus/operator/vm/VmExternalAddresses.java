@@ -72,7 +72,7 @@ final class VmExternalAddresses {
             }
         }
         book.release((network, holder) -> holder.ofVm(owner) && !network.equals(wanted.get(holder)));
-        if (wanted.isEmpty() && nics.stream().noneMatch(VmExternalAddresses::wantsExternal)) {
+        if (nics.stream().noneMatch(VmExternalAddresses::wantsExternal)) {
             return new Outcome(Map.of(), null);
         }
         Map<String, Map<Ipv4, Holder>> inStatus = recorded.get();
@@ -82,6 +82,15 @@ final class VmExternalAddresses {
             }
             OverlayNetwork network = networks.get(vm.getMetadata().getNamespace() + "/" + nic.network);
             Verdict usable = usable(nic, network, externals);
+            if (!usable.ok() && NETWORK_NOT_READY.equals(usable.reason())) {
+                // A bad edit of the ExternalNetwork must not take away what its VMs already hold.
+                String externalName = network.getSpec().router.externalNetwork;
+                Optional<Ipv4> kept = held(vm, nic.name, externalName);
+                if (kept.isPresent()) {
+                    addresses.put(nic.name, new Assigned(kept.get().toString(), externalName));
+                    continue;
+                }
+            }
             if (!usable.ok()) {
                 return new Outcome(Map.of(), usable);
             }

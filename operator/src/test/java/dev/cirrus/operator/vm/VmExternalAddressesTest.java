@@ -63,6 +63,12 @@ class VmExternalAddressesTest {
                 .allocate(vm, networks("public"), Map.of("public", external("public", "203.0.113.100")), Map::of);
         assertThat(again.addresses()).isEqualTo(first.addresses());
 
+        // A bad edit of the ExternalNetwork leaves the addresses already held in place; nothing new is handed out.
+        ExternalNetwork broken = external("public", "203.0.113.1");
+        assertThat(externals.allocate(vm, networks("public"), Map.of("public", broken), Map::of).addresses()).isEqualTo(first.addresses());
+        assertThat(externals.allocate(vm("other", nic("eth0", "routed", true, false)), networks("public"), Map.of("public", broken), Map::of)
+                .failure().reason()).isEqualTo(VmExternalAddresses.NETWORK_NOT_READY);
+
         // eth0 drops its floating IP: its address is free for the next VM.
         vm.getSpec().interfaces.get(0).floatingIP = null;
         externals.allocate(vm, networks("public"), Map.of("public", external("public", "203.0.113.100")), Map::of);
