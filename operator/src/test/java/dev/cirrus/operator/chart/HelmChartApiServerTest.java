@@ -177,7 +177,9 @@ class HelmChartApiServerTest {
         assertThat(can(OPERATOR_SA, "update", "coordination.k8s.io", "leases", "", NAMESPACE, "cirrus-operator")).isTrue();
         assertThat(can(OPERATOR_SA, "update", "coordination.k8s.io", "leases", "", NAMESPACE, "someone-else")).isFalse();
         assertThat(can(OPERATOR_SA, "update", "coordination.k8s.io", "leases", "", TENANT, "cirrus-operator")).isFalse();
-        // Node daemon: reads, status, its Hypervisor; no Secrets, no deletes, no spec of networks.
+        assertThat(can(OPERATOR_SA, "patch", "cirrus.dev", "externalnetworks", "status", null, null)).isTrue();
+        // Node daemon: reads, status, its Hypervisor; Secrets only by name (user-data); no deletes,
+        // no spec of networks.
         assertThat(can(NODE_DAEMON_SA, "watch", "cirrus.dev", "overlaynetworks", "", null, null)).isTrue();
         assertThat(can(NODE_DAEMON_SA, "create", "cirrus.dev", "hypervisors", "", null, null)).isTrue();
         assertThat(can(NODE_DAEMON_SA, "patch", "cirrus.dev", "hypervisors", "status", null, "n1")).isTrue();
@@ -185,7 +187,10 @@ class HelmChartApiServerTest {
         assertThat(can(NODE_DAEMON_SA, "delete", "cirrus.dev", "hypervisors", "", null, "n1")).isFalse();
         assertThat(can(NODE_DAEMON_SA, "update", "cirrus.dev", "overlaynetworks", "", TENANT, null)).isFalse();
         assertThat(can(NODE_DAEMON_SA, "delete", "cirrus.dev", "virtualmachines", "", TENANT, null)).isFalse();
-        assertThat(can(NODE_DAEMON_SA, "get", "", "secrets", "", TENANT, null)).isFalse();
+        assertThat(can(NODE_DAEMON_SA, "watch", "cirrus.dev", "externalnetworks", "", null, null)).isTrue();
+        assertThat(can(NODE_DAEMON_SA, "get", "", "secrets", "", TENANT, "user-data")).isTrue();
+        assertThat(can(NODE_DAEMON_SA, "list", "", "secrets", "", TENANT, null)).isFalse();
+        assertThat(can(NODE_DAEMON_SA, "update", "cirrus.dev", "externalnetworks", "", null, null)).isFalse();
     }
 
     @Test
