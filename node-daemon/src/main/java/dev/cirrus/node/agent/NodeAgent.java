@@ -85,8 +85,6 @@ public class NodeAgent {
         HostCommands host = new ProcessHostCommands(registry);
         Path state = config.stateDir().map(Path::of).orElse(Path.of("/var/lib/cirrus", config.name()));
         dataplane = new LinuxNetworkDataplane(host, state.resolve("network"));
-        repairEvents = new DriftRepairEvents(client, registry, config.name());
-        members = new NetworkMembers(client, this::requestResync);
         ResourceEventHandler<Object> trigger = new ResourceEventHandler<>() {
             @Override
             public void onAdd(Object o) {
@@ -128,6 +126,8 @@ public class NodeAgent {
                 requestResync();
             }
         });
+        repairEvents = new DriftRepairEvents(client, registry, config.name());
+        members = new NetworkMembers(client, this::requestResync);
         long period = config.resyncInterval().toMillis();
         started = true;
         loop.scheduleWithFixedDelay(this::resyncSafely, period, period, TimeUnit.MILLISECONDS);
