@@ -10,7 +10,6 @@ import dev.cirrus.api.v1alpha1.VirtualMachine;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * The VMs, on any node, of the namespaces whose networks this node hosts: a network's dnsmasq
@@ -76,10 +75,11 @@ final class NetworkMembers implements AutoCloseable {
         };
     }
 
-    /** What a VM contributes to its networks' DNS: hostname, addresses, whether it is going away. */
+    /** What a VM contributes to its networks' DNS: hostname, network addresses, whether it is going away. */
     private static String dnsFacts(VirtualMachine vm) {
-        return Serialization.asJson(vm.getSpec().cloudInit == null ? "" : vm.getSpec().cloudInit.hostname) + "|"
-                + (vm.getStatus() == null ? "" : Serialization.asJson(vm.getStatus().interfaces)) + "|"
-                + vm.getMetadata().getDeletionTimestamp();
+        String hostname = vm.getSpec() == null || vm.getSpec().cloudInit == null ? "" : vm.getSpec().cloudInit.hostname;
+        List<String> addresses = vm.getStatus() == null || vm.getStatus().interfaces == null ? List.of()
+                : vm.getStatus().interfaces.stream().map(i -> i.network + "=" + i.ip).toList();
+        return hostname + "|" + addresses + "|" + vm.getMetadata().getDeletionTimestamp();
     }
 }
