@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import dev.cirrus.api.v1alpha1.HypervisorStatus.ImageCacheEntry;
 import dev.cirrus.api.v1alpha1.Image;
 import dev.cirrus.api.v1alpha1.ImageFormat;
 import dev.cirrus.api.v1alpha1.OverlayNetwork;
@@ -283,6 +285,27 @@ final class ComputeAgent implements AutoCloseable {
             throw new ImageProblem("WrongFormat", "image " + imageName + " has format " + image.getSpec().format + ", expected " + format);
         }
         return image;
+    }
+
+    /** Per-node state of the Images this node holds, fetches or failed to fetch (for their status). */
+    public List<ImageCacheEntry> imageStates(Collection<Image> images) {
+        List<ImageCacheEntry> states = new ArrayList<>();
+        for (Image image : images) {
+            if (image.getSpec() == null || image.getSpec().url == null || image.getSpec().checksum == null) {
+                continue;
+            }
+            try {
+                fetches.state(image.getSpec().url, image.getSpec().checksum).ifPresent(entry -> {
+                    entry.namespace = image.getMetadata().getNamespace();
+                    entry.name = image.getMetadata().getName();
+                    states.add(entry);
+                });
+            } catch (IllegalArgumentException e) {
+                // A malformed checksum: the schema rejects it; nothing to report.
+            }
+        }
+        states.sort(Comparator.comparing((ImageCacheEntry e) -> e.namespace).thenComparing(e -> e.name));
+        return states;
     }
 
     private Path fetch(VirtualMachine vm, BiFunction<String, String, Image> images, String imageName, ImageFormat format)

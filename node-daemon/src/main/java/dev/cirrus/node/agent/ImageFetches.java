@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+
+import dev.cirrus.api.v1alpha1.HypervisorStatus.ImageCacheEntry;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,6 +75,29 @@ final class ImageFetches implements AutoCloseable {
             downloads.execute(() -> download(key, url, checksum));
         }
         return Optional.empty();
+    }
+
+    /**
+     * What this node can say about an artifact, for the Image's per-node state: held (Ready),
+     * being fetched (Downloading), last attempt failed (Failed), or nothing (never asked for).
+     */
+    Optional<ImageCacheEntry> state(String url, String checksum) {
+        ImageCacheEntry entry = new ImageCacheEntry();
+        entry.checksum = checksum;
+        var cached = cache.lookup(checksum);
+        Fetch fetch = fetches.get(url + "|" + checksum);
+        if (cached.isPresent()) {
+            entry.state = "Ready";
+            entry.sizeBytes = cached.get().size();
+        } else if (fetch instanceof Running) {
+            entry.state = "Downloading";
+        } else if (fetch instanceof Failed failed) {
+            entry.state = "Failed";
+            entry.message = failed.error().reason() + ": " + failed.error().getMessage();
+        } else {
+            return Optional.empty();
+        }
+        return Optional.of(entry);
     }
 
     private void download(String key, String url, String checksum) {

@@ -243,7 +243,8 @@ public class NodeAgent {
         writeVmStatuses(mine, result, computed, external);
         // What is no longer desired here was removed by the apply: the node holds nothing of it.
         deleted.forEach(finalizers::release);
-        report.update(entries(result), mine.size());
+        report.update(entries(result), mine.size(),
+                compute == null ? List.of() : compute.imageStates(images.getStore().list()));
     }
 
     /** Router services after the overlay (they build on its bridges and router namespaces); reports by port key. */

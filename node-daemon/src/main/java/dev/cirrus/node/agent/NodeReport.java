@@ -5,7 +5,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.cirrus.api.v1alpha1.HypervisorStatus.ImageCacheEntry;
 import dev.cirrus.api.v1alpha1.HypervisorStatus.NetworkEntry;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * What this node last reported programmed, shared between the agent (which learns it) and the
@@ -15,6 +17,7 @@ import dev.cirrus.api.v1alpha1.HypervisorStatus.NetworkEntry;
 public class NodeReport {
     private final AtomicReference<List<NetworkEntry>> networks = new AtomicReference<>(List.of());
     private final AtomicReference<Integer> vms = new AtomicReference<>(0);
+    private final AtomicReference<List<ImageCacheEntry>> images = new AtomicReference<>(List.of());
     private volatile Runnable onChange = () -> { };
 
     public List<NetworkEntry> networks() {
@@ -25,12 +28,23 @@ public class NodeReport {
         return vms.get();
     }
 
+    public List<ImageCacheEntry> images() {
+        return images.get();
+    }
+
     /** Records the latest report; a change is published at once (peers wait for it to build tunnels). */
     public void update(List<NetworkEntry> latest, int vmCount) {
+        update(latest, vmCount, images.get());
+    }
+
+    /** Also records the image cache's state: an Image turns Ready as soon as one node holds it. */
+    public void update(List<NetworkEntry> latest, int vmCount, List<ImageCacheEntry> latestImages) {
         List<NetworkEntry> previous = networks.getAndSet(List.copyOf(latest));
         Integer previousVms = vms.getAndSet(vmCount);
-        if (!io.fabric8.kubernetes.client.utils.Serialization.asJson(previous).equals(io.fabric8.kubernetes.client.utils.Serialization.asJson(latest))
-                || previousVms != vmCount) {
+        List<ImageCacheEntry> previousImages = images.getAndSet(List.copyOf(latestImages));
+        if (!Serialization.asJson(previous).equals(Serialization.asJson(latest))
+                || previousVms != vmCount
+                || !Serialization.asJson(previousImages).equals(Serialization.asJson(latestImages))) {
             onChange.run();
         }
     }

@@ -99,6 +99,7 @@ public class HypervisorRegistration {
         status.lastHeartbeatTime = beat;
         status.networks = report.networks();
         status.vms = report.vms();
+        status.images = report.images().isEmpty() ? null : report.images();
         status.conditions = List.of(new Condition(beat, "node daemon is beating", null, "Heartbeat", "True", ConditionTypes.READY));
         return status;
     }

@@ -95,6 +95,33 @@ class ImageFetchesTest {
         assertThat(done.get()).as("no new attempt during the back-off").isEqualTo(1);
     }
 
+    @Test
+    void stateFollowsTheArtifactFromNothingToDownloadingToReady() throws Exception {
+        String checksum = sha256(BODY);
+        assertThat(fetches.state(url(), checksum)).as("never asked for: not reported").isEmpty();
+        fetches.poll(url(), checksum);
+        assertThat(fetches.state(url(), checksum)).get().extracting(e -> e.state).isEqualTo("Downloading");
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 1);
+        assertThat(fetches.state(url(), checksum)).get().satisfies(e -> {
+            assertThat(e.state).isEqualTo("Ready");
+            assertThat(e.sizeBytes).isEqualTo(BODY.length);
+            assertThat(e.checksum).isEqualTo(checksum);
+        });
+    }
+
+    @Test
+    void aFailedFetchIsReportedWithItsReason() throws Exception {
+        release.countDown();
+        String wrong = "sha256:" + "0".repeat(64);
+        fetches.poll(url(), wrong);
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 1);
+        assertThat(fetches.state(url(), wrong)).get().satisfies(e -> {
+            assertThat(e.state).isEqualTo("Failed");
+            assertThat(e.message).startsWith("ChecksumMismatch");
+        });
+    }
+
     private static String sha256(byte[] bytes) throws Exception {
         return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
