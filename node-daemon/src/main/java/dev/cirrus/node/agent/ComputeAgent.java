@@ -158,7 +158,9 @@ final class ComputeAgent implements AutoCloseable {
             Instant sent = gracefulStopSent.get(uid);
             boolean overdue = sent != null && sent.plus(GRACEFUL_STOP).isBefore(Instant.now());
             String restart = VmDomainPlan.restartRequest(vm);
-            boolean restartPending = state != DomainState.ABSENT && VmDomainPlan.restartPending(restart, libvirt().owner(name));
+            // Reading the domain's answered value costs an XML round trip: only when a restart is asked for at all.
+            boolean restartPending = restart != null && state != DomainState.ABSENT
+                    && VmDomainPlan.restartPending(restart, libvirt().owner(name));
             RunDecision decision = RunStrategyDecision.decide(
                     new RunInputs(vm.getSpec().runStrategy, vm.getSpec().running, state, restartPending, overdue));
             boolean started = false;
