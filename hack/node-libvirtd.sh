@@ -2,8 +2,8 @@
 # One libvirtd (+ virtlogd) per simulated hypervisor node: runs inside the node's network namespace,
 # in a private mount namespace where the node's own copies of libvirt's directories hide the host's,
 # so its QEMU processes live in the node namespace (their taps are the node's taps) and its domain
-# definitions, pid files and logs stay the node's. See docs/../shared NOTES "Simulating several
-# hypervisor nodes on one machine" for why each piece is needed.
+# definitions, pid files and logs stay the node's. Why each piece is needed: the developer notes,
+# "Simulating several hypervisor nodes on one machine".
 #
 #   hack/node-libvirtd.sh start <netns> <node-dir>   prints the connection URI
 #   hack/node-libvirtd.sh stop  <netns> <node-dir>   destroys the node's running domains, stops both daemons
@@ -14,10 +14,12 @@
 #   qemu+unix:///system?socket=<node-dir>/run/libvirt/libvirt-sock
 # QEMU runs as libvirt-qemu: VM files must be in a directory it can traverse and read, and outside
 # the hidden /var/lib/libvirt (e.g. <node-dir>/vms; this script makes <node-dir> world-traversable).
-# start is idempotent (a running node daemon is left alone); stop too.
+# start is idempotent (a running node daemon is left alone); stop too. libvirtd inherits the caller's
+# environment: for domains on OVS (<virtualport type='openvswitch'/>) export the node's OVS_RUNDIR
+# (and its db socket) before start, since libvirt runs ovs-vsctl with it.
 set -euo pipefail
 
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 die() { echo "node-libvirtd: $*" >&2; exit 1; }
 
 uri_of() { echo "qemu+unix:///system?socket=$1/run/libvirt/libvirt-sock"; }

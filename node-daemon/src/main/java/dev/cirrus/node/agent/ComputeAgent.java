@@ -63,6 +63,8 @@ final class ComputeAgent implements AutoCloseable {
     private static final Duration GRACEFUL_STOP = Duration.ofSeconds(60);
     /** A failed fetch is not retried for this long (each attempt may download the whole artifact again). */
     private static final Duration FETCH_BACKOFF = Duration.ofSeconds(30);
+    /** In each VM directory: the name of the node that made it. */
+    static final String NODE_MARKER = ".cirrus-node";
 
     private final NodeConfig config;
     private final Path root;
@@ -131,13 +133,13 @@ final class ComputeAgent implements AutoCloseable {
             if (vm.getSpec().rootDisk != null) {
                 Image image = image(vm, images, vm.getSpec().rootDisk.image, null);
                 Path base = fetch(vm, images, vm.getSpec().rootDisk.image, null);
-                prepareDir(dir);
+                prepareVmDir(dir);
                 rootDisk = dir.resolve("root.qcow2");
                 Long size = vm.getSpec().rootDisk.size == null ? null : VmDomainPlan.bytes(vm.getSpec().rootDisk.size);
                 disks.ensureOverlay(base, image.getSpec().format == null ? ImageFormat.QCOW2 : image.getSpec().format, rootDisk, size);
             }
             for (var d : Optional.ofNullable(vm.getSpec().dataDisks).orElse(List.of())) {
-                prepareDir(dir);
+                prepareVmDir(dir);
                 disks.ensureDataDisk(VmDomainPlan.dataDisk(dir, d.name), VmDomainPlan.bytes(d.size));
             }
         } catch (ImagePending e) {
@@ -158,7 +160,9 @@ final class ComputeAgent implements AutoCloseable {
             Instant sent = gracefulStopSent.get(uid);
             boolean overdue = sent != null && sent.plus(GRACEFUL_STOP).isBefore(Instant.now());
             String restart = VmDomainPlan.restartRequest(vm);
-            boolean restartPending = state != DomainState.ABSENT && VmDomainPlan.restartPending(restart, libvirt().owner(name));
+            // Reading the domain's answered value costs an XML round trip: only when a restart is asked for at all.
+            boolean restartPending = restart != null && state != DomainState.ABSENT
+                    && VmDomainPlan.restartPending(restart, libvirt().owner(name));
             RunDecision decision = RunStrategyDecision.decide(
                     new RunInputs(vm.getSpec().runStrategy, vm.getSpec().running, state, restartPending, overdue));
             boolean started = false;
@@ -212,7 +216,7 @@ final class ComputeAgent implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return "cloud-init: " + e.getMessage();
         }
-        prepareDir(dir);
+        prepareVmDir(dir);
         DomainSpec spec = VmDomainPlan.domain(vm, type, dir, rootDisk, kernelBoot, config.name(), restart);
         seeds.build(cloudInit.render(VmDomainPlan.seed(vm, networks, userData)), spec.seedIso());
         readable(spec.seedIso());
@@ -240,7 +244,8 @@ final class ComputeAgent implements AutoCloseable {
             Path vms = root.resolve("vms");
             if (Files.isDirectory(vms)) {
                 try (Stream<Path> entries = Files.list(vms)) {
-                    entries.filter(Files::isDirectory).forEach(p -> dirs.add(p.getFileName().toString()));
+                    entries.filter(Files::isDirectory).filter(this::markedByThisNode)
+                            .forEach(p -> dirs.add(p.getFileName().toString()));
                 }
             }
             OrphanSweep.Plan plan = OrphanSweep.plan(config.name(), liveUids, libvirt().ownedDomains(), dirs, orphansSeen,
@@ -334,6 +339,26 @@ final class ComputeAgent implements AutoCloseable {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+        }
+    }
+
+    /**
+     * A VM directory, marked with this node's name: orphan collection only ever removes directories
+     * this node marked, so nodes that share a VM root by mistake cannot delete each other's files.
+     */
+    private void prepareVmDir(Path dir) throws IOException {
+        prepareDir(dir);
+        Path marker = dir.resolve(NODE_MARKER);
+        if (!Files.exists(marker)) {
+            Files.writeString(marker, config.name());
+        }
+    }
+
+    private boolean markedByThisNode(Path dir) {
+        try {
+            return config.name().equals(Files.readString(dir.resolve(NODE_MARKER)).strip());
+        } catch (IOException e) {
+            return false;
         }
     }
 

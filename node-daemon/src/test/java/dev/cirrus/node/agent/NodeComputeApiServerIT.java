@@ -214,6 +214,7 @@ class NodeComputeApiServerIT {
                 && !Files.exists(libvirtd.vmDir().resolve("vms/orphan-uid")));
         assertThat(libvirt.state(foreign)).as("another node's domain").isNotEqualTo(DomainState.ABSENT);
         assertThat(libvirtd.vmDir().resolve("vms").resolve(uid)).isDirectory();
+        assertThat(libvirtd.vmDir().resolve("vms/unmarked-uid")).as("a directory node 1 did not mark").isDirectory();
 
         // 4. stop/start (Manual running false/true) keeps IP and MAC
         long pidBeforeStop = qemuPid(domain);
@@ -287,7 +288,8 @@ class NodeComputeApiServerIT {
 
     /**
      * Before the daemon starts: an orphan of node 1 (a defined domain and a VM directory whose VM does not
-     * exist) and a domain that another node's daemon defined (never to be touched). Returns the latter's name.
+     * exist) and what is not node 1's to collect: a domain another node's daemon defined, a directory
+     * without node 1's mark. Returns the foreign domain's name.
      */
     private String defineStrangers() throws IOException {
         DomainXmlRenderer renderer = new DomainXmlRenderer();
@@ -301,6 +303,10 @@ class NodeComputeApiServerIT {
         }
         Path orphanDir = Files.createDirectories(libvirtd.vmDir().resolve("vms/orphan-uid"));
         Files.writeString(orphanDir.resolve("seed.iso"), "not really");
+        Files.writeString(orphanDir.resolve(ComputeAgent.NODE_MARKER), N1);
+        // Not marked by node 1 (another node's files, or older ones): never collected.
+        Path unmarked = Files.createDirectories(libvirtd.vmDir().resolve("vms/unmarked-uid"));
+        Files.writeString(unmarked.resolve("seed.iso"), "not ours to judge");
         return "cirrus-foreign-uid";
     }
 

@@ -35,7 +35,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 public final class VmStartBench {
     private static final String NODE = "ccp-vb1";
     private static final String NS = "vm-bench";
-    private static final Path NODE_DIR = Path.of("/var/tmp/cirrus-bench", NODE);
+    private static final Path NODE_DIR = Path.of("/var/tmp/cirrus-vm-bench", NODE);
     private static final String VM_IP = "10.128.0.20";
     private final HostCommands host = new ProcessHostCommands();
     private final Path repo = Path.of(System.getProperty("cirrus.repo.root", "."));
@@ -44,12 +44,17 @@ public final class VmStartBench {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         VmStartBench bench = new VmStartBench();
         bench.cleanUp();
+        int status = 0;
         try {
             bench.run(runs);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            status = 1;
         } finally {
             bench.cleanUp();
         }
-        System.exit(0);
+        // Informer and API-server threads would keep the JVM alive.
+        System.exit(status);
     }
 
     private void run(int runs) throws Exception {
@@ -83,6 +88,7 @@ public final class VmStartBench {
                     running.add(t[0]);
                     ping.add(t[1]);
                     System.out.printf("run %d: domain running %d ms, answers ping %d ms%n", i + 1, t[0], t[1]);
+                    System.err.printf("run %d: domain running %d ms, answers ping %d ms%n", i + 1, t[0], t[1]);
                 }
                 System.out.printf("BENCH vm-start runs=%d apply->domain-running p50=%dms (min %d, max %d) "
                                 + "apply->guest-answers-ping p50=%dms (min %d, max %d) load-average-before/after=%s/%s%n",
@@ -135,7 +141,7 @@ public final class VmStartBench {
                     running = System.nanoTime() - t0;
                 }
                 Thread.sleep(100);
-            } else if (host.attempt(Command.of("ping", "-c", "1", "-W", "1", VM_IP).inNetns(router)
+            } else if (host.attempt(Command.of("busybox", "ping", "-c", "1", "-W", "1", VM_IP).inNetns(router)
                     .withTimeout(Duration.ofSeconds(5))).ok()) {
                 ping = System.nanoTime() - t0;
             }
