@@ -2,6 +2,7 @@ package dev.cirrus.node.network;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import dev.cirrus.node.host.CommandResult;
 
@@ -42,13 +43,13 @@ public final class OvsClient {
     }
 
     /** The integration bridge's flows; empty when it cannot be read (no bridge yet). */
-    public java.util.Set<String> readFlows() {
+    public Set<String> readFlows() {
         CommandResult dump = node.attempt("ovs-ofctl", "dump-flows", "--no-stats", "--no-names", settings.bridgeControl());
-        return dump.ok() ? OvsFlows.parseDump(dump.stdout()) : java.util.Set.of();
+        return dump.ok() ? OvsFlows.parseDump(dump.stdout()) : Set.of();
     }
 
     /** Replaces the whole flow table; ovs-ofctl changes only the flows that differ. */
-    public void replaceFlows(java.util.Set<String> flows) {
+    public void replaceFlows(Set<String> flows) {
         node.runWithStdin(OvsFlows.file(flows), "ovs-ofctl", "replace-flows", settings.bridgeControl(), "/dev/stdin");
     }
 }

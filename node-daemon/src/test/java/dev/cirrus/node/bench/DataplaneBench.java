@@ -29,7 +29,8 @@ public final class DataplaneBench {
     private static final String N2 = "cbn-n2";
     private static final String O1 = "cbn-o1";
     private static final String O2 = "cbn-o2";
-    private static final Path OVS_DIRS = Path.of("/var/tmp/cirrus-bench");
+    /** The OVS instances' run directories and the iperf3 pid files (removed at the end). */
+    private static final Path OVS_DIRS = Path.of("/var/tmp/cirrus-bench-dataplane");
     private final HostCommands host = new ProcessHostCommands();
 
     public static void main(String[] args) throws Exception {
@@ -145,22 +146,52 @@ public final class DataplaneBench {
     }
 
     private double iperf(String serverNs, String clientNs, String serverIp, int seconds) throws Exception {
-        host.run(Command.of("iperf3", "-s", "-D", "-1").inNetns(serverNs));
+        Files.createDirectories(OVS_DIRS);
+        host.run(Command.of("iperf3", "-s", "-D", "-1", "--pidfile", iperfPidFile(serverNs).toString()).inNetns(serverNs));
         Thread.sleep(500);
         String json = host.run(Command.of("iperf3", "-c", serverIp, "-t", Integer.toString(seconds), "-J").inNetns(clientNs)
                 .withTimeout(Duration.ofSeconds(seconds + 30))).stdout();
         return new ObjectMapper().readTree(json).path("end").path("sum_received").path("bits_per_second").asDouble() / 1e9;
     }
 
+    private static Path iperfPidFile(String serverNs) {
+        return OVS_DIRS.resolve("iperf3-" + serverNs + ".pid");
+    }
+
     private void cleanUp() {
-        host.attempt(Command.of("pkill", "-f", "iperf3 -s -D -1"));
+        // Only the servers this bench started (by pid file): other iperf3 processes on the machine stay.
+        for (String ns : List.of("cbn-p2", "cbn-b", "cbn-ob")) {
+            Path pidFile = iperfPidFile(ns);
+            try {
+                String pid = Files.readString(pidFile).strip();
+                if (pid.matches("\\d+") && Files.readString(Path.of("/proc", pid, "comm")).strip().equals("iperf3")) {
+                    host.attempt(Command.of("kill", pid));
+                }
+                Files.deleteIfExists(pidFile);
+            } catch (java.io.IOException e) {
+                // no pid file or the server is gone: nothing to stop
+            }
+        }
         ovs(O1).stop();
         ovs(O2).stop();
+        deleteTree(OVS_DIRS.resolve(O1));
+        deleteTree(OVS_DIRS.resolve(O2));
         for (String line : host.run("ip", "netns", "list").stdout().lines().toList()) {
             String ns = line.split(" ")[0];
             if (ns.startsWith("cbn-") || ns.startsWith("cirrus-r-cbn-")) {
                 host.attempt(Command.of("ip", "netns", "delete", ns));
             }
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

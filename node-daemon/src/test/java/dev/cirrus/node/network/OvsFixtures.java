@@ -1,5 +1,6 @@
 package dev.cirrus.node.network;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -8,13 +9,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import dev.cirrus.node.network.ObservedNode.Dnsmasq;
 import dev.cirrus.node.network.ObservedNode.Link;
 
 /** A mutable node as the OVS backend would leave it, for pure planner tests. */
 final class OvsFixtures {
-    static final OvsSettings SETTINGS = OvsSettings.of(java.nio.file.Path.of("/run/ovs-n1"), "netdev");
+    static final OvsSettings SETTINGS = OvsSettings.of(Path.of("/run/ovs-n1"), "netdev");
     static final OvsNetworkPlanner PLANNER = new OvsNetworkPlanner(Fixtures.STATE, SETTINGS);
     static final String BRIDGE = OvsSettings.INTEGRATION_BRIDGE;
 
@@ -80,12 +82,12 @@ final class OvsFixtures {
             return this;
         }
 
-        Node withPort(String name, java.util.function.UnaryOperator<OvsDb.Port> change) {
+        Node withPort(String name, UnaryOperator<OvsDb.Port> change) {
             ports.put(name, change.apply(ports.get(name)));
             return this;
         }
 
-        Node withInterface(String name, java.util.function.UnaryOperator<OvsDb.Interface> change) {
+        Node withInterface(String name, UnaryOperator<OvsDb.Interface> change) {
             interfaces.put(name, change.apply(interfaces.get(name)));
             return this;
         }

@@ -9,10 +9,12 @@ import static dev.cirrus.node.network.OvsFixtures.Node.converged;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -115,13 +117,13 @@ class OvsNetworkPlannerTest {
                         "re-attached port " + TAP1 + " on " + BRIDGE + " (its device was re-created or broken)")));
 
         OvsFixtures.Node flowsGone = converged(ONE);
-        flowsGone.flows = new java.util.HashSet<>(java.util.Set.of("priority=0 actions=NORMAL"));
+        flowsGone.flows = new HashSet<>(Set.of("priority=0 actions=NORMAL"));
         cases.add(new Case("flows reset (vswitchd restarted)", ONE, flowsGone,
                 List.of("install flows on " + BRIDGE + " (1 tunnel guards)"),
                 List.of("re-installed flows on " + BRIDGE + " (were missing or changed)")));
 
         OvsFixtures.Node userspaceLost = converged(ONE);
-        userspaceLost.bridges.put(BRIDGE, new OvsDb.Bridge(BRIDGE, "", java.util.Set.of(), Map.of()));
+        userspaceLost.bridges.put(BRIDGE, new OvsDb.Bridge(BRIDGE, "", Set.of(), Map.of()));
         cases.add(new Case("bridge without its datapath type", ONE, userspaceLost,
                 List.of("ensure bridge cirrus-int datapath_type=netdev"),
                 List.of("re-created bridge cirrus-int (was misconfigured)")));
