@@ -83,9 +83,11 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine> {
         vms.addIndexer(BY_NODE, vm -> List.of(vm.getStatus() == null || vm.getStatus().nodeName == null ? UNPLACED : vm.getStatus().nodeName));
         return List.of(
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(OverlayNetwork.class, VirtualMachine.class)
+                        .withOnUpdateFilter((newer, older) -> ReferenceChanges.networkConcernsVms(older, newer))
                         .withSecondaryToPrimaryMapper(n -> ids(vms.byIndex(BY_NETWORK, key(n))))
                         .build(), context),
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(Image.class, VirtualMachine.class)
+                        .withOnUpdateFilter((newer, older) -> ReferenceChanges.specChanged(older, newer))
                         .withSecondaryToPrimaryMapper(i -> ids(vms.byIndex(BY_IMAGE, key(i))))
                         .build(), context),
                 // A node change concerns the VMs on it and every VM still waiting for a node; a heartbeat
