@@ -157,8 +157,10 @@ public class OverlayNetworkReconciler implements Reconciler<OverlayNetwork>, Cle
     public List<EventSource<?, OverlayNetwork>> prepareEventSources(EventSourceContext<OverlayNetwork> context) {
         var networks = context.getPrimaryCache();
         networks.addIndexer(BY_EXTERNAL, n -> routedTo(n).map(List::of).orElse(List.of()));
-        // VMs matter to a network only while it is being deleted (it waits until none uses it).
+        // VMs matter to a network only while it is being deleted (it waits until none uses it) and
+        // for its count of them: a VM coming, going or changing its interfaces (spec), not its status.
         return List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(VirtualMachine.class, OverlayNetwork.class)
+                .withOnUpdateFilter((newer, older) -> !Objects.equals(older.getMetadata().getGeneration(), newer.getMetadata().getGeneration()))
                 .withSecondaryToPrimaryMapper(vm -> vm.getSpec() == null || vm.getSpec().interfaces == null ? Set.of()
                         : vm.getSpec().interfaces.stream()
                                 .map(i -> new ResourceID(i.network, vm.getMetadata().getNamespace()))

@@ -36,6 +36,14 @@ public record NodeView(List<NodeInfo> nodes, Set<String> lost, Optional<Duration
         return new NodeView(nodes, lost, nextLoss);
     }
 
+    /**
+     * True when the two versions of a node differ in nothing a VM decision reads (readiness,
+     * labels, cordon, allocatable): a heartbeat or a changed VM count then concerns no VM.
+     */
+    public static boolean sameFacts(Hypervisor older, Hypervisor newer) {
+        return info(older).equals(info(newer));
+    }
+
     public boolean exists(String node) {
         return nodes.stream().anyMatch(n -> n.name().equals(node));
     }

@@ -34,12 +34,11 @@ import dev.cirrus.operator.status.Verdict;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -53,9 +52,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * A VM's cluster-level life, as steps: check its references, wait for its networks, place it and
  * give it addresses (stored in status first), then label it for its node. On delete, wait for the
  * node to clean up (or for the node to be gone) before the addresses are free again.
+ *
+ * <p>The reconciler sees every event, deletes included, and owns the VM's only finalizer itself: the
+ * node's cleanup finalizer, put on together with the node label in one write once the VM is placed
+ * (a VM never placed holds nothing and goes at once). This saves the framework's own finalizer
+ * write and the node's claim write on every VM.
  */
-@ControllerConfiguration(name = "virtualmachine")
-public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cleaner<VirtualMachine> {
+@ControllerConfiguration(name = "virtualmachine", triggerReconcilerOnAllEvents = true)
+public class VirtualMachineReconciler implements Reconciler<VirtualMachine> {
     static final String BY_NETWORK = "vm-by-network";
     static final String BY_IMAGE = "vm-by-image";
     static final String BY_NODE = "vm-by-node";
@@ -87,13 +91,17 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
         vms.addIndexer(WANTS_EXTERNAL, vm -> VmExternalAddresses.wantsExternal(vm) ? List.of(WANTS_EXTERNAL) : List.of());
         return List.of(
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(OverlayNetwork.class, VirtualMachine.class)
+                        .withOnUpdateFilter((newer, older) -> ReferenceChanges.networkConcernsVms(older, newer))
                         .withSecondaryToPrimaryMapper(n -> ids(vms.byIndex(BY_NETWORK, key(n))))
                         .build(), context),
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(Image.class, VirtualMachine.class)
+                        .withOnUpdateFilter((newer, older) -> ReferenceChanges.specChanged(older, newer))
                         .withSecondaryToPrimaryMapper(i -> ids(vms.byIndex(BY_IMAGE, key(i))))
                         .build(), context),
-                // A node change concerns the VMs on it and every VM still waiting for a node.
+                // A node change concerns the VMs on it and every VM still waiting for a node; a heartbeat
+                // alone concerns none (node loss is timed by the reschedule each VM asks for).
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(Hypervisor.class, VirtualMachine.class)
+                        .withOnUpdateFilter((newer, older) -> !NodeView.sameFacts(older, newer))
                         .withSecondaryToPrimaryMapper(h -> ids(Stream.concat(vms.byIndex(BY_NODE, h.getMetadata().getName()).stream(),
                                 vms.byIndex(BY_NODE, UNPLACED).stream()).toList()))
                         .build(), context),
@@ -113,7 +121,21 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
 
     @Override
     public UpdateControl<VirtualMachine> reconcile(VirtualMachine vm, Context<VirtualMachine> context) {
-        return metrics.timeReconcile("VirtualMachine", () -> decide(vm, context));
+        if (context.isPrimaryResourceDeleted()) {
+            forget(vm);
+            return UpdateControl.noUpdate();
+        }
+        return metrics.timeReconcile("VirtualMachine", () -> {
+            try {
+                return vm.isMarkedForDeletion() ? cleanup(vm, context) : decide(vm, context);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                // Another writer (the node) got in first: its write's event brings a fresh copy and a new reconcile.
+                return UpdateControl.noUpdate();
+            }
+        });
     }
 
     private UpdateControl<VirtualMachine> decide(VirtualMachine vm, Context<VirtualMachine> context) {
@@ -124,11 +146,11 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
         Verdict references = checkReferences(vm, context);
         setCondition(next, ConditionTypes.VALID, references);
         if (!references.ok()) {
-            return waiting(vm, next, VmPhase.Pending, references, Optional.empty());
+            return waiting(vm, context, next, VmPhase.Pending, references, Optional.empty());
         }
         Verdict networks = networksReady(vm, context);
         if (!networks.ok()) {
-            return waiting(vm, next, VmPhase.Pending, networks, Optional.empty());
+            return waiting(vm, context, next, VmPhase.Pending, networks, Optional.empty());
         }
 
         VmExternalAddresses.Outcome external = externals.allocate(vm, networksOf(vm, context),
@@ -136,30 +158,32 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
                 () -> RecordedAddresses.of(Informers.all(context, ExternalNetwork.class).toList(), context.getPrimaryCache().list().toList()));
         if (!external.ok()) {
             metrics.allocationFailure(external.failure().reason());
-            return waiting(vm, next, VmPhase.Pending, external.failure(), Optional.of(RETRY));
+            return waiting(vm, context, next, VmPhase.Pending, external.failure(), Optional.of(RETRY));
         }
 
         NodeView nodes = NodeView.of(Informers.all(context, Hypervisor.class).toList(), nodeLossGrace, Instant.now());
         if (stranded(vm, nodes)) {
-            return waiting(vm, next, VmPhase.Failed, Verdict.fail("NodeLost", "node " + previous.nodeName
+            return waiting(vm, context, next, VmPhase.Failed, Verdict.fail("NodeLost", "node " + previous.nodeName
                     + " is lost and runStrategy Manual does not move VMs"), nodes.nextLoss());
         }
-        VmLedger.Decision decision = ledger.decide(vm, context.getPrimaryCache().list().toList(), networksOf(vm, context),
+        VmLedger.Decision decision = ledger.decide(vm, () -> context.getPrimaryCache().list().toList(), networksOf(vm, context),
                 nodes.nodes(), movable(vm) ? nodes.lost() : Set.of());
         if (!decision.addressed()) {
             metrics.allocationFailure(decision.failureReason());
-            return waiting(vm, next, VmPhase.Pending, Verdict.fail(decision.failureReason(), decision.failureMessage()), Optional.of(RETRY));
+            return waiting(vm, context, next, VmPhase.Pending, Verdict.fail(decision.failureReason(), decision.failureMessage()), Optional.of(RETRY));
         }
         if (decision.node().isEmpty()) {
             metrics.allocationFailure("Unschedulable");
             setCondition(next, ConditionTypes.SCHEDULED, Verdict.fail("Unschedulable", decision.scheduleMessage()));
-            return waiting(vm, next, VmPhase.Scheduling, Verdict.fail("Unschedulable", decision.scheduleMessage()), nodes.nextLoss());
+            // Freed capacity (a deleted VM) brings no node event: look again after a while.
+            return waiting(vm, context, next, VmPhase.Scheduling, Verdict.fail("Unschedulable", decision.scheduleMessage()),
+                    Optional.of(nodes.nextLoss().filter(d -> d.compareTo(RETRY) < 0).orElse(RETRY)));
         }
 
         place(next, previous, decision);
         VmExternalAddresses.apply(next.interfaces, external.addresses());
-        VirtualMachine stored = writes.status(vm, next);
-        writes.nodeLabel(stored, decision.node().get());
+        VirtualMachine stored = writes.status(vm, next, context);
+        writes.claimForNode(stored, decision.node().get(), context);
         return reschedule(nodes.nextLoss());
     }
 
@@ -201,11 +225,11 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
         return decided;
     }
 
-    private UpdateControl<VirtualMachine> waiting(VirtualMachine vm, VirtualMachineStatus next, VmPhase phase, Verdict why,
+    private UpdateControl<VirtualMachine> waiting(VirtualMachine vm, Context<VirtualMachine> context, VirtualMachineStatus next, VmPhase phase, Verdict why,
             Optional<Duration> retry) {
         next.phase = phase;
         setCondition(next, ConditionTypes.READY, why);
-        writes.status(vm, next);
+        writes.status(vm, next, context);
         return reschedule(retry);
     }
 
@@ -229,23 +253,26 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cle
         return node != null && !movable(vm) && nodes.gone(node);
     }
 
-    @Override
-    public DeleteControl cleanup(VirtualMachine vm, Context<VirtualMachine> context) {
+    /** A deleted VM waits for its node's cleanup; when the node is gone, nobody else will do it. */
+    private UpdateControl<VirtualMachine> cleanup(VirtualMachine vm, Context<VirtualMachine> context) {
         String node = vm.getStatus() == null ? null : vm.getStatus().nodeName;
-        if (vm.getMetadata().getFinalizers().contains(CirrusApi.NODE_CLEANUP_FINALIZER)) {
-            NodeView nodes = NodeView.of(Informers.all(context, Hypervisor.class).toList(), nodeLossGrace, Instant.now());
-            if (node != null && !nodes.gone(node)) {
-                VirtualMachineStatus next = Serialization.clone(Optional.ofNullable(vm.getStatus()).orElseGet(VirtualMachineStatus::new));
-                next.phase = VmPhase.Terminating;
-                writes.status(vm, next);
-                return DeleteControl.noFinalizerRemoval().rescheduleAfter(nodes.nextLoss().orElse(RETRY));
-            }
-            writes.removeFinalizer(vm, CirrusApi.NODE_CLEANUP_FINALIZER);
+        NodeView nodes = NodeView.of(Informers.all(context, Hypervisor.class).toList(), nodeLossGrace, Instant.now());
+        boolean nodeCleansUp = node != null && !nodes.gone(node) && vm.hasFinalizer(CirrusApi.NODE_CLEANUP_FINALIZER);
+        if (nodeCleansUp) {
+            VirtualMachineStatus next = Serialization.clone(Optional.ofNullable(vm.getStatus()).orElseGet(VirtualMachineStatus::new));
+            next.phase = VmPhase.Terminating;
+            writes.status(vm, next, context);
         }
+        // The framework's finalizer of earlier operator versions goes too, or such VMs would never go.
+        writes.removeFinalizers(vm, nodeCleansUp ? Set.of(VmWrites.LEGACY_FINALIZER)
+                : Set.of(VmWrites.LEGACY_FINALIZER, CirrusApi.NODE_CLEANUP_FINALIZER));
+        return nodeCleansUp ? reschedule(Optional.of(nodes.nextLoss().orElse(RETRY))) : UpdateControl.noUpdate();
+    }
+
+    private void forget(VirtualMachine vm) {
         ledger.forget(vm.getMetadata().getUid());
         externals.releaseAll(vm);
         metrics.vmPhase(vm.getMetadata().getUid(), null);
-        return DeleteControl.defaultDelete();
     }
 
     private static Verdict checkReferences(VirtualMachine vm, Context<VirtualMachine> context) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import dev.cirrus.api.v1alpha1.OverlayNetwork;
 import dev.cirrus.api.v1alpha1.VirtualMachine;
@@ -59,8 +60,13 @@ public final class VmLedger {
 
     private final Map<String, Claim> pending = new HashMap<>();
 
-    public synchronized Decision decide(VirtualMachine vm, Collection<VirtualMachine> all, Map<String, OverlayNetwork> networks,
-            List<NodeInfo> nodes, Set<String> lostNodes) {
+    /**
+     * Decides for one VM. {@code cache} is read under the lock: a snapshot taken before another
+     * decision pruned a claim the cache has since shown would miss that claim and hand its address out twice.
+     */
+    public synchronized Decision decide(VirtualMachine vm, Supplier<? extends Collection<VirtualMachine>> cache,
+            Map<String, OverlayNetwork> networks, List<NodeInfo> nodes, Set<String> lostNodes) {
+        Collection<VirtualMachine> all = cache.get();
         prune(all);
         String uid = vm.getMetadata().getUid();
         Map<String, Claim> others = new HashMap<>();

@@ -124,7 +124,9 @@ public final class ControlPlaneBench {
         AtomicLong peakHeap = new AtomicLong();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         sampler.scheduleAtFixedRate(() -> peakHeap.accumulateAndGet(operatorHeap(), Math::max), 0, 200, TimeUnit.MILLISECONDS);
-        double writesBefore = vmWrites();
+        double writesBefore = vmWrites(false);
+        double conflictsBefore = vmWrites(true);
+        Map<String, Double> detailBefore = vmWritesByKind();
 
         long t0 = System.nanoTime();
         ExecutorService creators = Executors.newFixedThreadPool(16);
@@ -149,7 +151,10 @@ public final class ControlPlaneBench {
         boolean all = waitFor(() -> running.size() >= vmCount, Duration.ofMinutes(5));
         double allRunningSeconds = (System.nanoTime() - t0) / 1e9;
         Thread.sleep(2000); // let trailing writes land before reading the counters
-        double writesPerVm = (vmWrites() - writesBefore) / vmCount - 1;
+        double writesPerVm = (vmWrites(false) - writesBefore) / vmCount - 1;
+        double conflictsPerVm = (vmWrites(true) - conflictsBefore) / vmCount;
+        vmWritesByKind().forEach((kind, n) -> System.out.printf("DETAIL %s %s/vm=%.2f%n", label, kind,
+                (n - detailBefore.getOrDefault(kind, 0.0)) / vmCount));
         sampler.shutdownNow();
         informer.stop();
 
@@ -166,10 +171,10 @@ public final class ControlPlaneBench {
         double reconciles = metric(metrics, "cirrus_reconcile_seconds_count{kind=\"VirtualMachine\"");
         double reconcileSeconds = metric(metrics, "cirrus_reconcile_seconds_sum{kind=\"VirtualMachine\"");
         return String.format("BENCH %s vms=%d nodes=%d running=%d%s all-running=%.1fs p50=%.3fs p95=%.3fs p99=%.3fs "
-                        + "writes/vm=%.2f (excluding the user's create) operator-peak-heap=%.0fMiB "
+                        + "writes/vm=%.2f (excluding the user's create; 409 conflicts/vm=%.2f) operator-peak-heap=%.0fMiB "
                         + "vm-reconciles=%.0f mean-reconcile=%.1fms",
                 label, vmCount, nodeCount, running.size(), all ? "" : " (TIMEOUT)", allRunningSeconds,
-                pct(latencies, 50), pct(latencies, 95), pct(latencies, 99), writesPerVm, peakHeap.get() / 1048576.0,
+                pct(latencies, 50), pct(latencies, 95), pct(latencies, 99), writesPerVm, conflictsPerVm, peakHeap.get() / 1048576.0,
                 reconciles, reconciles == 0 ? 0 : reconcileSeconds / reconciles * 1000);
     }
 
@@ -206,18 +211,37 @@ public final class ControlPlaneBench {
         }
     }
 
-    /** Writes to VirtualMachines (create, update, patch, apply; main resource and status) counted by the API server. */
-    private double vmWrites() {
+    /**
+     * Writes to VirtualMachines (create, update, patch, apply; main resource and status) counted by the API server,
+     * or only those answered 409 Conflict.
+     */
+    private double vmWrites(boolean conflictsOnly) {
         String body = client.raw("/metrics");
         Matcher m = VM_WRITES.matcher(body);
         double sum = 0;
         while (m.find()) {
             String labels = m.group(1);
-            if (labels.contains("resource=\"virtualmachines\"") && labels.matches(".*verb=\"(POST|PUT|PATCH|APPLY)\".*")) {
+            if (labels.contains("resource=\"virtualmachines\"") && labels.matches(".*verb=\"(POST|PUT|PATCH|APPLY)\".*")
+                    && (!conflictsOnly || labels.contains("code=\"409\""))) {
                 sum += Double.parseDouble(m.group(2));
             }
         }
         return sum;
+    }
+
+    /** VM writes per verb, subresource, client and answer code (printed as DETAIL lines, not recorded). */
+    private Map<String, Double> vmWritesByKind() {
+        Map<String, Double> byKind = new java.util.TreeMap<>();
+        Matcher m = VM_WRITES.matcher(client.raw("/metrics"));
+        while (m.find()) {
+            String labels = m.group(1);
+            if (labels.contains("resource=\"virtualmachines\"") && labels.matches(".*verb=\"(POST|PUT|PATCH|APPLY)\".*")) {
+                String kind = labels.replaceAll(".*verb=\"([A-Z]+)\".*", "$1") + ":" + labels.replaceAll(".*subresource=\"([a-z]*)\".*", "$1")
+                        + ":" + labels.replaceAll(".*code=\"([0-9]+)\".*", "$1");
+                byKind.merge(kind, Double.parseDouble(m.group(2)), Double::sum);
+            }
+        }
+        return byKind;
     }
 
     private static boolean waitFor(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
