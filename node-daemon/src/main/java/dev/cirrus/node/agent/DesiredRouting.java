@@ -19,8 +19,8 @@ import dev.cirrus.api.v1alpha1.VirtualMachineStatus.InterfaceStatus;
 import dev.cirrus.node.network.InterfaceNames;
 import dev.cirrus.node.network.Ipv4Subnet;
 import dev.cirrus.node.network.NetworkDesired;
-import dev.cirrus.node.network.NetworkPlanner;
 import dev.cirrus.node.network.NodeNetworkDesired;
+import dev.cirrus.node.network.OverlayBackend;
 import dev.cirrus.node.network.PortDesired;
 import dev.cirrus.node.network.router.BridgePortsDesired;
 import dev.cirrus.node.network.router.ExternalDesired;
@@ -33,7 +33,8 @@ import dev.cirrus.node.network.router.VmInterfaceDesired;
 
 /**
  * What routing this node must hold, derived from the API and the overlay's desired state (pure):
- * anti-spoofing for every port the overlay programs; for each of those networks with a router, its
+ * anti-spoofing for every port the overlay programs (as nft bridge tables on the Linux backend; the
+ * OVS backend guards its taps itself); for each of those networks with a router, its
  * router pair and the local VM interfaces' external addresses (only as the operator put them in
  * status: the node never allocates); each ExternalNetwork they use, once the operator has given
  * this node an address on it. Link-local pairs come from the VNI, probed past collisions in key order.
@@ -43,7 +44,7 @@ public final class DesiredRouting {
     }
 
     public static RoutingDesired of(NodeNetworkDesired overlay, Collection<VirtualMachine> vms,
-            Map<String, OverlayNetwork> networks, Collection<ExternalNetwork> externals) {
+            Map<String, OverlayNetwork> networks, Collection<ExternalNetwork> externals, OverlayBackend backend) {
         Map<String, VirtualMachine> vmsByUid = new HashMap<>();
         vms.forEach(vm -> vmsByUid.put(vm.getMetadata().getUid(), vm));
         Map<String, ExternalNetwork> externalsByName = new TreeMap<>();
@@ -54,11 +55,13 @@ public final class DesiredRouting {
         List<RoutedNetworkDesired> routed = new ArrayList<>();
         Set<Integer> pairs = new HashSet<>();
         List<NetworkDesired> programmed = overlay.networks().stream()
-                .filter(n -> NetworkPlanner.unsupported(n).isEmpty())
+                .filter(n -> backend.unsupported(n).isEmpty())
                 .sorted((a, b) -> a.key().compareTo(b.key())).toList();
         for (NetworkDesired network : programmed) {
-            bridges.add(new BridgePortsDesired(InterfaceNames.bridge(network.namespace(), network.name()),
-                    network.ports().stream().map(p -> new BridgePortsDesired.Port(tap(p), p.mac(), p.ip())).toList()));
+            if (backend.antiSpoofsOnBridges()) {
+                bridges.add(new BridgePortsDesired(InterfaceNames.bridge(network.namespace(), network.name()),
+                        network.ports().stream().map(p -> new BridgePortsDesired.Port(tap(p), p.mac(), p.ip())).toList()));
+            }
             OverlayNetwork api = networks.get(network.key());
             if (api == null || api.getSpec().router == null || api.getSpec().router.externalNetwork == null) {
                 continue;

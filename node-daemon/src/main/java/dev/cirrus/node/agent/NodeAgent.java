@@ -29,13 +29,13 @@ import dev.cirrus.node.host.HostCommands;
 import dev.cirrus.node.host.ProcessHostCommands;
 import dev.cirrus.node.network.Dataplanes;
 import dev.cirrus.node.network.NetworkDataplane;
-import dev.cirrus.node.network.LinuxNetworkDataplane;
+import dev.cirrus.node.network.OverlayBackend;
 import dev.cirrus.node.network.NetworkReport;
 import dev.cirrus.node.network.NodeNetworkDesired;
 import dev.cirrus.node.network.NodeNetworkReport;
 import dev.cirrus.node.network.PortReport;
 import dev.cirrus.node.network.router.ExternalReport;
-import dev.cirrus.node.network.router.LinuxRouterDataplane;
+import dev.cirrus.node.network.router.RouterDataplane;
 import dev.cirrus.node.network.router.RoutingDesired;
 import dev.cirrus.node.network.router.RoutingReport;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -73,7 +73,8 @@ public class NodeAgent {
     private SharedIndexInformer<Hypervisor> nodes;
     private SharedIndexInformer<Image> images;
     private SharedIndexInformer<ExternalNetwork> externals;
-    private LinuxRouterDataplane routing;
+    private RouterDataplane routing;
+    private OverlayBackend backend;
     private ComputeAgent compute;
     private DriftRepairEvents repairEvents;
     private NetworkMembers members;
@@ -96,10 +97,9 @@ public class NodeAgent {
                 state.resolve("network"));
         repairEvents = new DriftRepairEvents(client, registry, config.name());
         members = new NetworkMembers(client, this::requestResync);
-        if (dataplane instanceof LinuxNetworkDataplane) {
-            // Router services are built on the Linux backend's bridges and router namespaces.
-            routing = new LinuxRouterDataplane(host, state.resolve("network"));
-        }
+        // Router services build on the router namespaces both backends make.
+        backend = OverlayBackend.of(config.backend());
+        routing = new RouterDataplane(host, state.resolve("network"));
         ResourceEventHandler<Object> trigger = new ResourceEventHandler<>() {
             @Override
             public void onAdd(Object o) {
@@ -253,7 +253,7 @@ public class NodeAgent {
             return Map.of();
         }
         RoutingDesired wanted = DesiredRouting.of(desired, mine, DesiredNetworks.byKey(networks.getStore().list()),
-                externals.getStore().list());
+                externals.getStore().list(), backend);
         RoutingReport routed;
         try {
             routed = routing.apply(wanted);

@@ -53,15 +53,17 @@ public sealed interface OvsAction {
     }
 
     /**
-     * Replace the bridge's flow table. The driver reads the tunnel ports' OpenFlow numbers when it
+     * Replace the bridge's flow table. The driver reads the ports' OpenFlow numbers when it
      * runs, as ports added earlier in the same plan have none yet when it is planned.
      *
      * @param drifted the observed table differed from what the observed ports call for (a repair
      *                candidate), as opposed to only following port changes
      */
-    record SyncFlows(String bridge, List<OvsFlows.TunnelGuard> guards, boolean drifted) implements OvsAction {
+    record SyncFlows(String bridge, List<OvsFlows.TunnelGuard> guards, List<OvsFlows.PortGuard> ports, boolean drifted)
+            implements OvsAction {
         public SyncFlows {
             guards = List.copyOf(guards);
+            ports = List.copyOf(ports);
         }
 
         public String owner() {
@@ -69,7 +71,7 @@ public sealed interface OvsAction {
         }
 
         public String describe() {
-            return "install flows on " + bridge + " (" + guards.size() + " tunnel guards)";
+            return "install flows on " + bridge + " (" + guards.size() + " tunnel guards, " + ports.size() + " port guards)";
         }
     }
 

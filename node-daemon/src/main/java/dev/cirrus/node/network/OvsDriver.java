@@ -46,11 +46,11 @@ public final class OvsDriver {
         ovs.vsctl("--if-exists", "del-port", action.bridge(), action.name());
     }
 
-    /** Reads the tunnels' OpenFlow numbers now (ports added earlier in this plan have them only now). */
+    /** Reads the ports' OpenFlow numbers now (ports added earlier in this plan have them only now). */
     public void syncFlows(OvsAction.SyncFlows action) {
         OvsDb db = ovs.readDb();
         Map<String, Integer> ofports = OvsNetworkPlanner.ofports(db, db.portsOf(action.bridge()));
-        ovs.replaceFlows(OvsFlows.render(action.guards(), ofports));
+        ovs.replaceFlows(OvsFlows.render(action.guards(), action.ports(), ofports));
     }
 
     private void verify(String name, String what) {

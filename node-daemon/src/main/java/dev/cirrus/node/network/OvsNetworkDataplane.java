@@ -148,7 +148,8 @@ public final class OvsNetworkDataplane implements NetworkDataplane {
             }
         }
         boolean flows = !bridges.isEmpty() && after.flows().equals(
-                OvsFlows.render(planner.guards(desired), OvsNetworkPlanner.ofports(after.db(), onBridge)));
+                OvsFlows.render(planner.guards(desired), planner.portGuards(desired),
+                        OvsNetworkPlanner.ofports(after.db(), onBridge)));
         return new OvsRecordedState(bridges, ports, links, namespaces, dnsmasq, flows);
     }
 }

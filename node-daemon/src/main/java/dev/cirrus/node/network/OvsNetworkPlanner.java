@@ -31,7 +31,8 @@ import dev.cirrus.node.network.OvsAction.TuneLink;
  * The OVS backend's planner (pure): desired vs observed → actions. One integration bridge per
  * node; per network a node-local VLAN tag ({@link OvsVlanTags}), the router namespace's veth and
  * the VM taps as access ports with that tag, one tunnel port per peer node (protected, keyed by
- * the VNI); a flow table guarding the distributed gateway ({@link OvsFlows}). The router namespace
+ * the VNI); a flow table guarding the distributed gateway and
+ * keeping each VM tap to its own MAC and IP ({@link OvsFlows}). The router namespace
  * and dnsmasq are the Linux backend's. Order: bridge, garbage, each network, flows last.
  */
 public final class OvsNetworkPlanner {
@@ -103,6 +104,18 @@ public final class OvsNetworkPlanner {
         return List.copyOf(guards);
     }
 
+    /** The anti-spoofing of every desired VM tap: its own MAC and IP only. */
+    public List<OvsFlows.PortGuard> portGuards(NodeNetworkDesired node) {
+        List<OvsFlows.PortGuard> guards = new ArrayList<>();
+        for (NetworkDesired network : programmed(node)) {
+            for (PortDesired port : network.ports()) {
+                guards.add(new OvsFlows.PortGuard(InterfaceNames.tap(port.vmUid(), port.interfaceName()), port.mac(),
+                        port.ip()));
+            }
+        }
+        return List.copyOf(guards);
+    }
+
     public List<OvsAction> plan(NodeNetworkDesired node, OvsObserved observed) {
         List<OvsAction> actions = new ArrayList<>();
         OvsDb db = observed.db();
@@ -123,13 +136,15 @@ public final class OvsNetworkPlanner {
         }
 
         List<OvsFlows.TunnelGuard> guards = guards(node);
-        Set<String> expected = OvsFlows.render(guards, ofports(db, onBridge));
+        List<OvsFlows.PortGuard> portGuards = portGuards(node);
+        Set<String> expected = OvsFlows.render(guards, portGuards, ofports(db, onBridge));
         boolean differs = !bridgeNew && !observed.flows().equals(expected);
-        boolean tunnelsChanged = actions.stream().anyMatch(a -> a instanceof EnsurePort p && p.spec().isTunnel()
-                && (p.create() || p.recreate()) || a instanceof DeletePort d && isTunnel(db.interfaces().get(d.name())));
-        if (bridgeNew || differs || tunnelsChanged) {
-            // Drift only when no tunnel comes or goes: those change the table by design.
-            actions.add(new SyncFlows(settings.bridge(), guards, differs && !tunnelsChanged));
+        // A port added or re-added gets a new OpenFlow number: its guards are rendered once it has it.
+        boolean portsChanged = actions.stream().anyMatch(a -> a instanceof EnsurePort p && (p.create() || p.recreate())
+                || a instanceof DeletePort);
+        if (bridgeNew || differs || portsChanged) {
+            // Drift only when no port comes or goes: those change the table by design.
+            actions.add(new SyncFlows(settings.bridge(), guards, portGuards, differs && !portsChanged));
         }
         return List.copyOf(actions);
     }
@@ -237,10 +252,6 @@ public final class OvsNetworkPlanner {
         } else if (!spec.matches(port, iface)) {
             actions.add(new EnsurePort(owner, settings.bridge(), spec, false, false));
         }
-    }
-
-    private static boolean isTunnel(OvsDb.Interface iface) {
-        return iface != null && ("geneve".equals(iface.type()) || "vxlan".equals(iface.type()));
     }
 
     private static void tune(String owner, Link link, int mtu, boolean tap, List<OvsAction> actions) {

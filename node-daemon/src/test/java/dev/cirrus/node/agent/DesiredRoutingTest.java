@@ -21,6 +21,7 @@ import dev.cirrus.api.v1alpha1.VirtualMachineStatus;
 import dev.cirrus.node.network.InterfaceNames;
 import dev.cirrus.node.network.NetworkDesired;
 import dev.cirrus.node.network.NodeNetworkDesired;
+import dev.cirrus.node.network.OverlayBackend;
 import dev.cirrus.node.network.PortDesired;
 import dev.cirrus.node.network.router.FirewallRuleDesired;
 import dev.cirrus.node.network.router.PortForwardDesired;
@@ -43,7 +44,7 @@ class DesiredRoutingTest {
         nic.portForwards = List.of(forward);
 
         RoutingDesired desired = DesiredRouting.of(overlay(port("web", "uid-web", "10.20.0.11")), List.of(web),
-                Map.of("green/net", network(true, 5001)), List.of(external("n1", "203.0.113.11")));
+                Map.of("green/net", network(true, 5001)), List.of(external("n1", "203.0.113.11")), OverlayBackend.LINUX);
 
         assertThat(desired.externals()).singleElement().satisfies(e -> {
             assertThat(e.uplinkBridge()).isEqualTo("br-ex");
@@ -68,7 +69,7 @@ class DesiredRoutingTest {
     void anExternalNetworkWithoutAnAddressForThisNodeIsLeftOutAndTheNetworkStillListed() {
         RoutingDesired desired = DesiredRouting.of(overlay(port("web", "uid-web", "10.20.0.11")),
                 List.of(vm("web", "uid-web", null)), Map.of("green/net", network(false, 5001)),
-                List.of(external("n2", "203.0.113.12")));
+                List.of(external("n2", "203.0.113.12")), OverlayBackend.LINUX);
         assertThat(desired.externals()).isEmpty();
         assertThat(desired.networks()).singleElement().satisfies(n -> {
             assertThat(n.snat()).isFalse();
@@ -86,10 +87,28 @@ class DesiredRoutingTest {
         NetworkDesired c = networkDesired("c", 5001 + 2 * 32768, List.of());
         NodeNetworkDesired overlay = new NodeNetworkDesired("n1", Optional.empty(), "10.99.0.1", 1500, List.of(a, b, c));
         RoutingDesired desired = DesiredRouting.of(overlay, List.of(), Map.of("green/a", plain,
-                "green/b", network(true, 5001 + 32768), "green/c", network(true, 5001 + 2 * 32768)), List.of());
+                "green/b", network(true, 5001 + 32768), "green/c", network(true, 5001 + 2 * 32768)), List.of(), OverlayBackend.LINUX);
         assertThat(desired.bridges()).hasSize(3);
         assertThat(desired.networks()).extracting(n -> n.key() + "@" + n.link().index())
                 .containsExactly("green/b@5001", "green/c@5002");
+    }
+
+    @Test
+    void onOvsGeneveNetworksAreRoutedAndTheTapsAreLeftToTheOvsFlows() {
+        NetworkDesired geneve = new NetworkDesired("green", "net", 5001, "10.20.0.0/24", "10.20.0.1", Optional.empty(),
+                true, Optional.empty(), Optional.empty(), List.of(), Optional.empty(), "geneve", List.of(),
+                List.of(port("web", "uid-web", "10.20.0.11")));
+        NodeNetworkDesired overlay = new NodeNetworkDesired("n1", Optional.empty(), "10.99.0.1", 1500, List.of(geneve));
+        List<VirtualMachine> vms = List.of(vm("web", "uid-web", "203.0.113.50"));
+        Map<String, OverlayNetwork> networks = Map.of("green/net", network(true, 5001));
+        List<ExternalNetwork> externals = List.of(external("n1", "203.0.113.11"));
+
+        RoutingDesired ovs = DesiredRouting.of(overlay, vms, networks, externals, OverlayBackend.OVS);
+        assertThat(ovs.bridges()).as("no nft bridge tables: OVS guards its taps itself").isEmpty();
+        assertThat(ovs.networks()).singleElement().satisfies(n -> assertThat(n.interfaces()).hasSize(1));
+        assertThat(ovs.externals()).hasSize(1);
+        assertThat(DesiredRouting.of(overlay, vms, networks, externals, OverlayBackend.LINUX).networks())
+                .as("the Linux backend programs no Geneve network, so it routes none").isEmpty();
     }
 
     // ---- API objects --------------------------------------------------------------------------

@@ -61,7 +61,7 @@ final class OvsFixtures {
 
         Set<String> expectedFlows(NodeNetworkDesired desired) {
             OvsDb db = db();
-            return OvsFlows.render(PLANNER.guards(desired), OvsNetworkPlanner.ofports(db, db.portsOf(BRIDGE)));
+            return OvsFlows.render(PLANNER.guards(desired), PLANNER.portGuards(desired), OvsNetworkPlanner.ofports(db, db.portsOf(BRIDGE)));
         }
 
         void addPort(OvsPortSpec spec) {

@@ -56,16 +56,16 @@ class OvsNetworkPlannerTest {
                 "(re)start dnsmasq in " + L.routerNamespace(),
                 "ensure tap " + TAP1 + " mtu 1450 up, tx offload off",
                 "add port " + TAP1 + " tag 1 on " + BRIDGE,
-                "install flows on " + BRIDGE + " (1 tunnel guards)"), List.of()));
+                "install flows on " + BRIDGE + " (1 tunnel guards, 1 port guards)"), List.of()));
 
         NodeNetworkDesired joined = node(withPeers(GREEN, "10.99.0.1", "10.99.0.2", "10.99.0.3"));
         cases.add(new Case("a peer joins: one more tunnel and its guards, no repair", joined, converged(ONE), List.of(
                 "add port " + TUNNEL3 + " tag 1 geneve {key=5001, remote_ip=10.99.0.3} protected on " + BRIDGE,
-                "install flows on " + BRIDGE + " (2 tunnel guards)"), List.of()));
+                "install flows on " + BRIDGE + " (2 tunnel guards, 1 port guards)"), List.of()));
 
         cases.add(new Case("a peer leaves: its tunnel is collected, no repair", ONE, converged(joined), List.of(
                 "delete port " + TUNNEL3 + " from " + BRIDGE,
-                "install flows on " + BRIDGE + " (1 tunnel guards)"), List.of()));
+                "install flows on " + BRIDGE + " (1 tunnel guards, 1 port guards)"), List.of()));
 
         NodeNetworkDesired two = node(withPorts(GREEN, VM1, VM2));
         cases.add(new Case("a VM moved away: its port and tap are collected, its reservation dropped", ONE,
@@ -73,7 +73,8 @@ class OvsNetworkPlannerTest {
                 "delete port " + TAP2 + " from " + BRIDGE,
                 "delete link " + TAP2,
                 "write dnsmasq config " + L.dnsmasq().config(),
-                "(re)start dnsmasq in " + L.routerNamespace()), List.of()));
+                "(re)start dnsmasq in " + L.routerNamespace(),
+                "install flows on " + BRIDGE + " (1 tunnel guards, 1 port guards)"), List.of()));
 
         cases.add(new Case("network removed: ports, links, router and dnsmasq collected", node(), converged(ONE), List.of(
                 "delete port " + L.routerOutside() + " from " + BRIDGE,
@@ -83,11 +84,11 @@ class OvsNetworkPlannerTest {
                 "delete link " + TAP1,
                 "stop dnsmasq in " + L.routerNamespace(),
                 "delete router namespace " + L.routerNamespace(),
-                "install flows on " + BRIDGE + " (0 tunnel guards)"), List.of()));
+                "install flows on " + BRIDGE + " (0 tunnel guards, 0 port guards)"), List.of()));
 
         cases.add(new Case("a tunnel port deleted by hand", ONE, converged(ONE).without(TUNNEL2), List.of(
                 "add port " + TUNNEL2 + " tag 1 " + GENEVE2 + " on " + BRIDGE,
-                "install flows on " + BRIDGE + " (1 tunnel guards)"),
+                "install flows on " + BRIDGE + " (1 tunnel guards, 1 port guards)"),
                 List.of("re-added port " + TUNNEL2 + " on " + BRIDGE + " (was missing)")));
 
         cases.add(new Case("a tag changed by hand", ONE,
@@ -105,21 +106,23 @@ class OvsNetworkPlannerTest {
         cases.add(new Case("vswitchd gave up on a port", ONE,
                 converged(ONE).withInterface(TAP1, i -> new OvsDb.Interface(i.uuid(), i.name(), i.type(), i.options(),
                         OptionalInt.of(-1), Optional.of("could not open network device"), i.externalIds())),
-                List.of("re-add port " + TAP1 + " tag 1 on " + BRIDGE),
+                List.of("re-add port " + TAP1 + " tag 1 on " + BRIDGE,
+                        "install flows on " + BRIDGE + " (1 tunnel guards, 1 port guards)"),
                 List.of("re-attached port " + TAP1 + " on " + BRIDGE + " (its device was re-created or broken)")));
 
         OvsFixtures.Node tapGone = converged(ONE);
         tapGone.links.remove(TAP1);
         cases.add(new Case("a tap deleted by hand: re-created, its row re-added", ONE, tapGone, List.of(
                 "ensure tap " + TAP1 + " mtu 1450 up, tx offload off",
-                "re-add port " + TAP1 + " tag 1 on " + BRIDGE),
+                "re-add port " + TAP1 + " tag 1 on " + BRIDGE,
+                "install flows on " + BRIDGE + " (1 tunnel guards, 1 port guards)"),
                 List.of("re-created tap " + TAP1 + " (was missing)",
                         "re-attached port " + TAP1 + " on " + BRIDGE + " (its device was re-created or broken)")));
 
         OvsFixtures.Node flowsGone = converged(ONE);
         flowsGone.flows = new HashSet<>(Set.of("priority=0 actions=NORMAL"));
         cases.add(new Case("flows reset (vswitchd restarted)", ONE, flowsGone,
-                List.of("install flows on " + BRIDGE + " (1 tunnel guards)"),
+                List.of("install flows on " + BRIDGE + " (1 tunnel guards, 1 port guards)"),
                 List.of("re-installed flows on " + BRIDGE + " (were missing or changed)")));
 
         OvsFixtures.Node userspaceLost = converged(ONE);
@@ -162,7 +165,7 @@ class OvsNetworkPlannerTest {
         assertThat(OvsNetworkPlanner.unsupported(gre)).hasValueSatisfying(m -> assertThat(m).contains("gre"));
         assertThat(PLANNER.plan(node(gre), new OvsFixtures.Node().observed()))
                 .extracting(OvsAction::describe).containsExactly("ensure bridge cirrus-int datapath_type=netdev",
-                        "install flows on " + BRIDGE + " (0 tunnel guards)");
+                        "install flows on " + BRIDGE + " (0 tunnel guards, 0 port guards)");
     }
 
     @Test

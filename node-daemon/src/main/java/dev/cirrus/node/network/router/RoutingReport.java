@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * What {@link LinuxRouterDataplane#apply} did and found.
+ * What {@link RouterDataplane#apply} did and found.
  *
  * @param interfaces one per exposed VM interface (floating IP or forwards)
  * @param repairs    tables repaired (missing, or changed by hand)

@@ -66,8 +66,8 @@ class RouterDataplaneIT {
     private Path work;
     private LinuxNetworkDataplane overlay1;
     private LinuxNetworkDataplane overlay2;
-    private LinuxRouterDataplane router1;
-    private LinuxRouterDataplane router2;
+    private RouterDataplane router1;
+    private RouterDataplane router2;
 
     private final PortDesired port1 = port("vm1", "02:c7:00:00:00:11", "10.20.0.11");
     private final PortDesired port2 = port("vm2", "02:c7:00:00:00:12", "10.20.0.12");
@@ -112,8 +112,8 @@ class RouterDataplaneIT {
         servers.add(server(VM2, 9000, "vm2"));
         overlay1 = new LinuxNetworkDataplane(host, work.resolve("n1"));
         overlay2 = new LinuxNetworkDataplane(host, work.resolve("n2"));
-        router1 = new LinuxRouterDataplane(host, work.resolve("n1"));
-        router2 = new LinuxRouterDataplane(host, work.resolve("n2"));
+        router1 = new RouterDataplane(host, work.resolve("n1"));
+        router2 = new RouterDataplane(host, work.resolve("n2"));
     }
 
     @AfterAll

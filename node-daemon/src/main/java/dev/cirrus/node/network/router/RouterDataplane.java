@@ -17,17 +17,19 @@ import dev.cirrus.node.network.NodeHost;
 import dev.cirrus.node.network.router.RoutingObserved.RecordedTable;
 
 /**
- * Router services on the Linux backend (after the overlay dataplane made bridges and router
- * namespaces): observe → plan → run (a failure is charged to its owner, the others go on) →
+ * Router services on either overlay backend (after the overlay dataplane made its bridges and the
+ * router namespaces, which both backends share): external namespaces, router NAT and firewall
+ * tables, and the nft bridge anti-spoofing tables {@link RoutingDesired#bridges()} asks for (the
+ * Linux backend's; the OVS backend guards its taps with flows and asks for none). Observe → plan → run (a failure is charged to its owner, the others go on) →
  * observe again → report per exposed VM interface whether its external address is programmed.
  */
-public final class LinuxRouterDataplane {
-    private static final Logger LOG = Logger.getLogger(LinuxRouterDataplane.class);
+public final class RouterDataplane {
+    private static final Logger LOG = Logger.getLogger(RouterDataplane.class);
     private final HostCommands host;
     private final RouterStateFile stateFile;
 
     /** @param stateDir this node's network state directory (a temp dir in tests) */
-    public LinuxRouterDataplane(HostCommands host, Path stateDir) {
+    public RouterDataplane(HostCommands host, Path stateDir) {
         this.host = host;
         this.stateFile = new RouterStateFile(stateDir);
     }
