@@ -217,7 +217,8 @@ final class ComputeAgent implements AutoCloseable {
             return "cloud-init: " + e.getMessage();
         }
         prepareVmDir(dir);
-        DomainSpec spec = VmDomainPlan.domain(vm, type, dir, rootDisk, kernelBoot, config.name(), restart);
+        DomainSpec spec = VmDomainPlan.domain(vm, type, dir, rootDisk, kernelBoot, config.name(), restart,
+                "ovs".equals(config.backend()) && "netdev".equals(config.datapath()));
         seeds.build(cloudInit.render(VmDomainPlan.seed(vm, networks, userData)), spec.seedIso());
         readable(spec.seedIso());
         libvirt().define(renderer.render(spec));

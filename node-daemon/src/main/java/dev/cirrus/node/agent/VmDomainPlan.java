@@ -123,9 +123,11 @@ final class VmDomainPlan {
     /**
      * @param node    the node whose daemon manages the domain (recorded for garbage collection)
      * @param restart the restart request this definition answers (recorded so it is answered once), or null
+     * @param nicOffloadsOff the node switches in userspace (OVS netdev): offloaded packets would leave
+     *                       with bad checksums (ping works, TCP silently fails), so NICs offload nothing
      */
     static DomainSpec domain(VirtualMachine vm, DomainType type, Path dir, Path rootDisk, DirectKernelBoot kernelBoot,
-                             String node, String restart) {
+                             String node, String restart, boolean nicOffloadsOff) {
         DomainSpec.Builder b = DomainSpec.builder()
                 .name(domainName(vm))
                 .uuid(domainUuid(vm))
@@ -140,7 +142,7 @@ final class VmDomainPlan {
                 .consoleLog(dir.resolve("console.log"));
         Optional.ofNullable(vm.getSpec().dataDisks).orElse(List.of()).forEach(d -> b.dataDisk(dataDisk(dir, d.name)));
         for (InterfaceStatus nic : interfaces(vm)) {
-            b.nic(DomainNic.ethernetTap(InterfaceNames.tap(vm.getMetadata().getUid(), nic.name), nic.mac, null, false));
+            b.nic(DomainNic.ethernetTap(InterfaceNames.tap(vm.getMetadata().getUid(), nic.name), nic.mac, null, nicOffloadsOff));
         }
         return b.build();
     }

@@ -40,7 +40,7 @@ class VmComputePlanTest {
         VirtualMachine vm = vm();
         assertThat(VmDomainPlan.domainUuid(vm)).isEqualTo(VmDomainPlan.domainUuid(vm())).isNotEqualTo(UID);
         DomainSpec spec = VmDomainPlan.domain(vm, DomainType.QEMU, Path.of("/v/" + UID), null,
-                new DirectKernelBoot(Path.of("/c/k"), null, "console=ttyS0"), "n1", "r1");
+                new DirectKernelBoot(Path.of("/c/k"), null, "console=ttyS0"), "n1", "r1", false);
         assertThat(spec.memoryMib()).isEqualTo(256);
         assertThat(spec.owner().managedBy("n1")).isTrue();
         assertThat(spec.owner().restart()).isEqualTo("r1");
@@ -48,7 +48,15 @@ class VmComputePlanTest {
             assertThat(n.attachment()).isEqualTo(NicAttachment.ETHERNET_TAP);
             assertThat(n.tap()).isEqualTo(InterfaceNames.tap(UID, "eth0"));
             assertThat(n.mac()).isEqualTo("0e:00:00:00:7e:20");
+            assertThat(n.offloadsOff()).isFalse();
         });
+    }
+
+    @Test
+    void onAUserspaceSwitchNicsOffloadNothing() {
+        DomainSpec spec = VmDomainPlan.domain(vm(), DomainType.QEMU, Path.of("/v/" + UID), null,
+                new DirectKernelBoot(Path.of("/c/k"), null, "console=ttyS0"), "n1", null, true);
+        assertThat(spec.nics()).singleElement().satisfies(n -> assertThat(n.offloadsOff()).isTrue());
     }
 
     @Test
