@@ -65,6 +65,7 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine> {
     static final String BY_NODE = "vm-by-node";
     static final String WANTS_EXTERNAL = "vm-wants-external";
     private static final String UNPLACED = "";
+    private static final Duration CONFLICT_RETRY = Duration.ofMillis(50);
     private static final Duration RETRY = Duration.ofSeconds(10);
 
     private final VmLedger ledger = new VmLedger();
@@ -132,8 +133,9 @@ public class VirtualMachineReconciler implements Reconciler<VirtualMachine> {
                 if (e.getCode() != 409) {
                     throw e;
                 }
-                // Another writer (the node) got in first: its write's event brings a fresh copy and a new reconcile.
-                return UpdateControl.noUpdate();
+                // Another writer (the node) got in first. Its status-only write brings no event to this
+                // generation-aware controller, so look again at once with the fresh copy.
+                return UpdateControl.<VirtualMachine>noUpdate().rescheduleAfter(CONFLICT_RETRY);
             }
         });
     }
