@@ -197,16 +197,17 @@ class HelmChartApiServerTest {
     void nodeDaemonMayWriteOnlyItsOwnHypervisor() {
         assertThat(install.succeeded()).as(install.describe()).isTrue();
         try (KubernetesClient nodeA = nodeDaemon("helm-node-a"); KubernetesClient noNode = nodeDaemon(null)) {
-            // The policy takes effect once the API server has loaded it: retry until it denies.
-            await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> nodeA.resource(hypervisor("helm-node-b")).create())
+            // The policy takes effect once the API server has loaded it: retry until it denies. Until
+            // then a create may succeed, so the probe uses a name nothing else in this test uses.
+            await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> nodeA.resource(hypervisor("helm-node-z")).create())
                     .isInstanceOf(KubernetesClientException.class)
-                    .hasMessageContaining("may write only Hypervisor helm-node-a, not helm-node-b"));
+                    .hasMessageContaining("may write only Hypervisor helm-node-a, not helm-node-z"));
 
             nodeA.resource(hypervisor("helm-node-a")).create();
             nodeA.resource(heartbeat("helm-node-a")).subresource("status").patch(apply());
             assertThat(admin.resources(Hypervisor.class).withName("helm-node-a").get().getStatus().lastHeartbeatTime).isNotNull();
 
-            admin.resource(hypervisor("helm-node-b")).create();
+            admin.resource(hypervisor("helm-node-b")).serverSideApply();
             assertThatThrownBy(() -> nodeA.resource(heartbeat("helm-node-b")).subresource("status").patch(apply()))
                     .hasMessageContaining("may write only Hypervisor helm-node-a");
             assertThatThrownBy(() -> noNode.resource(hypervisor("helm-node-c")).create())
