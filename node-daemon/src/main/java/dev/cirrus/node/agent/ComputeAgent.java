@@ -11,13 +11,16 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.cirrus.api.v1alpha1.HypervisorStatus.ImageCacheEntry;
@@ -79,6 +82,8 @@ final class ComputeAgent implements AutoCloseable {
     private final ImageFetches fetches;
     private final Map<String, Instant> gracefulStopSent = new HashMap<>();
     private Map<String, Instant> orphansSeen = Map.of();
+    private Map<String, Instant> imagesSeen = Map.of();
+    private static final String IMAGES_USED = "images.used";
     private LibvirtDomains libvirt;
     private LibvirtDomains.Subscription events;
 
@@ -126,13 +131,14 @@ final class ComputeAgent implements AutoCloseable {
         Path dir = VmDomainPlan.vmDir(root, vm.getMetadata().getUid());
         DirectKernelBoot kernelBoot;
         Path rootDisk = null;
+        Path base = null;
         try {
             var kb = vm.getSpec().kernelBoot;
             kernelBoot = kb == null ? null : new DirectKernelBoot(fetch(vm, images, kb.kernel, ImageFormat.KERNEL),
                     kb.initrd == null ? null : fetch(vm, images, kb.initrd, ImageFormat.INITRD), kb.cmdline);
             if (vm.getSpec().rootDisk != null) {
                 Image image = image(vm, images, vm.getSpec().rootDisk.image, null);
-                Path base = fetch(vm, images, vm.getSpec().rootDisk.image, null);
+                base = fetch(vm, images, vm.getSpec().rootDisk.image, null);
                 prepareVmDir(dir);
                 rootDisk = dir.resolve("root.qcow2");
                 Long size = vm.getSpec().rootDisk.size == null ? null : VmDomainPlan.bytes(vm.getSpec().rootDisk.size);
@@ -142,6 +148,8 @@ final class ComputeAgent implements AutoCloseable {
                 prepareVmDir(dir);
                 disks.ensureDataDisk(VmDomainPlan.dataDisk(dir, d.name), VmDomainPlan.bytes(d.size));
             }
+            recordImagesUsed(dir, Stream.of(base, kernelBoot == null ? null : kernelBoot.kernel(),
+                    kernelBoot == null ? null : kernelBoot.initrd()).filter(Objects::nonNull).toList());
         } catch (ImagePending e) {
             return VmCompute.imageFetching(e.getMessage());
         } catch (ImageProblem e) {
@@ -239,6 +247,43 @@ final class ComputeAgent implements AutoCloseable {
      *
      * @param liveUids every VM labelled for this node, including those being deleted; only call with a synced view
      */
+    /** What the VM's domain is built on, for the image cache's garbage collection ({@link ImageSweep}). */
+    private void recordImagesUsed(Path dir, List<Path> files) throws IOException {
+        prepareVmDir(dir);
+        String used = files.stream().map(f -> f.getFileName().toString() + "\n").sorted().collect(Collectors.joining());
+        Path record = dir.resolve(IMAGES_USED);
+        if (!Files.exists(record) || !Files.readString(record).equals(used)) {
+            Files.writeString(record, used);
+        }
+    }
+
+    /** Removes cached images that no VM on this node has used for the grace period. */
+    private void collectUnusedImages(Path vms) throws IOException {
+        Path cacheDir = cache.directory();
+        if (!Files.isDirectory(cacheDir)) {
+            return;
+        }
+        Set<String> inUse = new HashSet<>();
+        if (Files.isDirectory(vms)) {
+            try (Stream<Path> dirs = Files.list(vms)) {
+                for (Path record : dirs.map(d -> d.resolve(IMAGES_USED)).filter(Files::isRegularFile).toList()) {
+                    Files.readAllLines(record).stream().filter(l -> !l.isBlank()).forEach(inUse::add);
+                }
+            }
+        }
+        List<String> cached;
+        try (Stream<Path> files = Files.list(cacheDir)) {
+            cached = files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).toList();
+        }
+        ImageSweep.Plan plan = ImageSweep.plan(cached, inUse, fetches.downloading(), imagesSeen, Instant.now(),
+                config.vmOrphanGracePeriod());
+        imagesSeen = plan.firstSeen();
+        for (String file : plan.files()) {
+            LOG.infof("removing cached image %s (no VM on node %s used it for %s)", file, config.name(), config.vmOrphanGracePeriod());
+            Files.deleteIfExists(cacheDir.resolve(file));
+        }
+    }
+
     void collectOrphans(Set<String> liveUids) {
         try {
             List<String> dirs = new ArrayList<>();
@@ -261,6 +306,7 @@ final class ComputeAgent implements AutoCloseable {
                 LOG.infof("removing orphaned VM directory %s", vms.resolve(uid));
                 deleteTree(vms.resolve(uid));
             }
+            collectUnusedImages(vms);
         } catch (IOException | RuntimeException e) {
             LOG.warnf(e, "orphan collection on node %s", config.name());
         }

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.cirrus.api.v1alpha1.HypervisorStatus.ImageCacheEntry;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,6 +100,13 @@ final class ImageFetches implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(entry);
+    }
+
+    /** Cache file names (hex digests) that a download is writing now: never garbage. */
+    Set<String> downloading() {
+        return fetches.entrySet().stream().filter(e -> e.getValue() instanceof Running)
+                .map(e -> e.getKey().substring(e.getKey().lastIndexOf(':') + 1).toLowerCase(java.util.Locale.ROOT))
+                .collect(Collectors.toSet());
     }
 
     private void download(String key, String url, String checksum) {
