@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -94,15 +95,23 @@ class LocalCloudE2E {
         return run(List.of(script.toString(), verb));
     }
 
+    /**
+     * Output goes to a file, not a pipe: a daemon the script starts in the background keeps any
+     * inherited pipe open, and reading it to the end would wait for that daemon.
+     */
     private static Run run(List<String> argv) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
-        builder.environment().putAll(ENV);
-        Process process = builder.start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(15, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
+        Path log = Files.createTempFile("cirrus-e2e-", ".log");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(ENV);
+            Process process = builder.start();
+            if (!process.waitFor(15, TimeUnit.MINUTES)) {
+                process.destroyForcibly().waitFor();
+            }
+            return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(log);
         }
-        return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 
     private record Run(int exitCode, String output) {
