@@ -66,8 +66,11 @@ public interface NodeConfig {
     @WithDefault("false")
     boolean allowPrivateImageUrls();
 
-    /** libvirt domain type: qemu (TCG) or kvm. */
-    @WithDefault("qemu")
+    /**
+     * libvirt domain type: auto (kvm when a probe guest really runs under KVM, see KvmProbe; else
+     * qemu), kvm, or qemu (TCG).
+     */
+    @WithDefault("auto")
     String domainType();
 
     /** libvirt connection URI of the node's libvirtd. */

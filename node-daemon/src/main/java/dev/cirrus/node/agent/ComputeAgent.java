@@ -37,6 +37,7 @@ import dev.cirrus.node.compute.DomainSpec;
 import dev.cirrus.node.compute.DomainState;
 import dev.cirrus.node.compute.DomainType;
 import dev.cirrus.node.compute.DomainXmlRenderer;
+import dev.cirrus.node.compute.KvmProbe;
 import dev.cirrus.node.compute.LibvirtDomains;
 import dev.cirrus.node.compute.OwnedDomain;
 import dev.cirrus.node.compute.RunAction;
@@ -97,7 +98,8 @@ final class ComputeAgent implements AutoCloseable {
         this.cache = new ImageCache(root.resolve("cache"), DownloadSettings.defaults());
         this.disks = new DiskManager(host);
         this.seeds = new SeedIsoBuilder(new XorrisoIsoTool(host, Duration.ofSeconds(30)));
-        this.type = DomainType.valueOf(config.domainType().toUpperCase(Locale.ROOT));
+        this.type = "auto".equalsIgnoreCase(config.domainType()) ? KvmProbe.detect(host, root.resolve("probe"))
+                : DomainType.valueOf(config.domainType().toUpperCase(Locale.ROOT));
         this.onEvent = onEvent;
         this.secrets = secrets;
         this.fetches = new ImageFetches(cache, () -> onEvent.accept("image"), FETCH_BACKOFF, MAX_IMAGE_BYTES,

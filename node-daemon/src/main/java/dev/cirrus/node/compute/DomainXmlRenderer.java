@@ -33,12 +33,17 @@ public final class DomainXmlRenderer {
     static final String SEED_BUS = "ide";
 
     public String render(DomainSpec spec) {
-        return element("domain").attr("type", spec.type().xmlValue())
+        XmlElement domain = element("domain").attr("type", spec.type().xmlValue())
                 .child("name", spec.name())
                 .child("uuid", spec.uuid())
                 .child(element("metadata").child(DomainMetadata.ownerElement(spec.owner())))
                 .child(element("memory").attr("unit", "MiB").text(spec.memoryMib()))
-                .child(element("vcpu").attr("placement", "static").text(spec.vcpus()))
+                .child(element("vcpu").attr("placement", "static").text(spec.vcpus()));
+        if (spec.type() == DomainType.KVM) {
+            // The host's CPU as is: what KvmProbe proved this host can run (TCG has its own model).
+            domain.child(element("cpu").attr("mode", "host-passthrough").attr("check", "none"));
+        }
+        return domain
                 .child(os(spec))
                 .child(element("features").child(element("acpi")).child(element("apic")))
                 .child(element("clock").attr("offset", "utc"))
