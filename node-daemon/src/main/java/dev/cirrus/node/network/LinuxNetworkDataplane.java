@@ -98,24 +98,10 @@ public final class LinuxNetworkDataplane implements NetworkDataplane {
 
     private static PortReport port(PortDesired port, NetworkDesired network, NetworkLayout layout, ObservedNode after,
             Optional<String> unsupported, Map<String, String> failures, Map<String, Action> pending) {
-        String tap = InterfaceNames.tap(port.vmUid(), port.interfaceName());
-        Link link = unsupported.isPresent() ? null : after.links().get(tap);
-        String linkState = link != null && link.adminUp() && link.lowerUp() ? "up" : "down";
-        String message;
-        boolean ready = false;
-        if (unsupported.isPresent()) {
-            message = "network " + network.key() + " is not programmed: " + unsupported.get();
-        } else if (failures.containsKey(port.key())) {
-            message = failures.get(port.key());
-        } else if (link == null) {
-            message = "tap " + tap + " is missing";
-        } else if (pending.containsKey(port.key())) {
-            message = "not converged: still to do: " + pending.get(port.key()).describe();
-        } else {
-            ready = true;
-            message = "attached to " + layout.bridge() + ("up".equals(linkState) ? "" : " (no carrier: VM not attached yet)");
-        }
-        return new PortReport(port.vmUid(), port.interfaceName(), tap, linkState, ready, message);
+        Link tap = unsupported.isPresent() ? null : after.links().get(InterfaceNames.tap(port.vmUid(), port.interfaceName()));
+        return PortReport.of(port, tap, unsupported.map(why -> "network " + network.key() + " is not programmed: " + why),
+                Optional.ofNullable(failures.get(port.key())), Optional.ofNullable(pending.get(port.key())).map(Action::describe),
+                "attached to " + layout.bridge());
     }
 
     /** What is in place now among the objects the desired state calls for. */

@@ -13,7 +13,6 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 import dev.cirrus.node.host.HostCommands;
-import dev.cirrus.node.network.ObservedNode.Link;
 
 /**
  * The Open vSwitch backend: one integration bridge per node, a node-local VLAN tag per network,
@@ -99,24 +98,10 @@ public final class OvsNetworkDataplane implements NetworkDataplane {
 
     private PortReport port(PortDesired port, NetworkDesired network, OvsObserved after, Optional<String> networkProblem,
             Map<String, String> failures, Map<String, OvsAction> pending) {
-        String tap = InterfaceNames.tap(port.vmUid(), port.interfaceName());
-        Link link = after.links().get(tap);
-        String linkState = link != null && link.adminUp() && link.lowerUp() ? "up" : "down";
-        String message;
-        boolean ready = false;
-        if (networkProblem.isPresent()) {
-            message = "network " + network.key() + " is not ready: " + networkProblem.get();
-        } else if (failures.containsKey(port.key())) {
-            message = failures.get(port.key());
-        } else if (link == null) {
-            message = "tap " + tap + " is missing";
-        } else if (pending.containsKey(port.key())) {
-            message = "not converged: still to do: " + pending.get(port.key()).describe();
-        } else {
-            ready = true;
-            message = "port of " + settings.bridge() + ("up".equals(linkState) ? "" : " (no carrier: VM not attached yet)");
-        }
-        return new PortReport(port.vmUid(), port.interfaceName(), tap, linkState, ready, message);
+        return PortReport.of(port, after.links().get(InterfaceNames.tap(port.vmUid(), port.interfaceName())),
+                networkProblem.map(why -> "network " + network.key() + " is not ready: " + why),
+                Optional.ofNullable(failures.get(port.key())), Optional.ofNullable(pending.get(port.key())).map(OvsAction::describe),
+                "port of " + settings.bridge());
     }
 
     /** What is in place now among the objects the desired state calls for. */
