@@ -2,6 +2,7 @@ package dev.cirrus.operator;
 
 import jakarta.inject.Singleton;
 
+import dev.cirrus.api.ClientCertificateIdentity;
 import io.fabric8.kubernetes.client.Config;
 import io.quarkus.kubernetes.client.KubernetesConfigCustomizer;
 
@@ -15,5 +16,6 @@ public class ClientSettings implements KubernetesConfigCustomizer {
     public void customize(Config config) {
         config.setMaxConcurrentRequests(128);
         config.setMaxConcurrentRequestsPerHost(64);
+        ClientCertificateIdentity.keepFixed(config);
     }
 }
