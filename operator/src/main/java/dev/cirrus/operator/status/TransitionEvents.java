@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -21,7 +22,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * {@code kubectl describe} and {@code kubectl get events} tell the story without reading status:
  * every transition to False (a warning), and for True only {@code Ready} and {@code Scheduled}
  * (the milestones a user waits for). Every event is an API write: intermediate steps that always
- * happen are in status, not in events.
+ * happen are in status, not in events; so is a False that only means "in progress" (a VM waiting for
+ * its node to start it, right after its Scheduled event), which is no warning either.
  */
 @ApplicationScoped
 public class TransitionEvents {
@@ -31,6 +33,9 @@ public class TransitionEvents {
         t.setDaemon(true);
         return t;
     });
+
+    /** Reasons of a False condition that mean "on its way", not "something is wrong". */
+    private static final Set<String> IN_PROGRESS = Set.of("Provisioning");
 
     private final KubernetesClient client;
 
@@ -43,15 +48,21 @@ public class TransitionEvents {
             return;
         }
         for (Condition next : after) {
-            Optional<Condition> previous = Conditions.find(before, next.getType());
-            boolean changed = previous.map(p -> !Objects.equals(p.getStatus(), next.getStatus())
-                    || !Objects.equals(p.getReason(), next.getReason())).orElse(true);
-            boolean milestone = "False".equals(next.getStatus()) || "Ready".equals(next.getType()) || "Scheduled".equals(next.getType());
-            if (changed && milestone) {
-                emit(object, "True".equals(next.getStatus()) ? "Normal" : "Warning", next.getReason(),
-                        next.getType() + "=" + next.getStatus() + ": " + next.getMessage());
-            }
+            eventType(Conditions.find(before, next.getType()), next).ifPresent(type -> emit(object, type, next.getReason(),
+                    next.getType() + "=" + next.getStatus() + ": " + next.getMessage()));
         }
+    }
+
+    /** The event a condition's transition deserves (Normal or Warning), if any. */
+    static Optional<String> eventType(Optional<Condition> previous, Condition next) {
+        boolean changed = previous.map(p -> !Objects.equals(p.getStatus(), next.getStatus())
+                || !Objects.equals(p.getReason(), next.getReason())).orElse(true);
+        boolean failing = "False".equals(next.getStatus()) && !IN_PROGRESS.contains(next.getReason());
+        boolean milestone = "True".equals(next.getStatus()) && ("Ready".equals(next.getType()) || "Scheduled".equals(next.getType()));
+        if (!changed || !(failing || milestone)) {
+            return Optional.empty();
+        }
+        return Optional.of(milestone ? "Normal" : "Warning");
     }
 
     public void emit(HasMetadata object, String type, String reason, String message) {
