@@ -37,7 +37,10 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
  * simulated nodes against a running operator; creation→Running latency, API writes per VM (from
  * the API server's request counters), and the operator's peak heap (from its /q/metrics).
  *
- * Arguments: kubeconfig operator-metrics-url vms nodes label
+ * Arguments: kubeconfig operator-metrics-url run... where a run is vms:nodes:label[:clients], done in
+ * order in this one JVM; clients is how many create the VMs at once (16 by default; 1 is what
+ * {@code kubectl apply -f} of a list does: one create after the other); a run labelled "warmup" only warms up (the operator's JIT and this driver's) and
+ * prints nothing.
  */
 public final class ControlPlaneBench {
     private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.eE+]+)", Pattern.MULTILINE);
@@ -47,14 +50,19 @@ public final class ControlPlaneBench {
     public static void main(String[] args) throws Exception {
         String kubeconfig = Files.readString(Path.of(args[0]));
         String operatorMetrics = args[1];
-        int vms = Integer.parseInt(args[2]);
-        int nodeCount = Integer.parseInt(args[3]);
-        String label = args[4];
         Config config = Config.fromKubeconfig(kubeconfig);
         config.setMaxConcurrentRequests(256);
         config.setMaxConcurrentRequestsPerHost(256);
+        dev.cirrus.api.ClientCertificateIdentity.keepFixed(config);
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-            System.out.println(new ControlPlaneBench(client, operatorMetrics).run(vms, nodeCount, label));
+            ControlPlaneBench bench = new ControlPlaneBench(client, operatorMetrics);
+            for (String run : java.util.Arrays.copyOfRange(args, 2, args.length)) {
+                String[] p = run.split(":");
+                String line = bench.run(Integer.parseInt(p[0]), Integer.parseInt(p[1]), p[2], p.length > 3 ? Integer.parseInt(p[3]) : 16);
+                if (!p[2].startsWith("warmup")) {
+                    System.out.println(line);
+                }
+            }
         }
         System.exit(0);
     }
@@ -68,7 +76,7 @@ public final class ControlPlaneBench {
         this.operatorMetrics = operatorMetrics;
     }
 
-    private String run(int vmCount, int nodeCount, String label) throws Exception {
+    private String run(int vmCount, int nodeCount, String label, int clients) throws Exception {
         String ns = "bench-" + label;
         client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).serverSideApply();
         List<SimulatedNode> nodes = new ArrayList<>();
@@ -99,6 +107,8 @@ public final class ControlPlaneBench {
 
         Map<String, Long> created = new ConcurrentHashMap<>();
         Map<String, Long> running = new ConcurrentHashMap<>();
+        Map<String, Long> placed = new ConcurrentHashMap<>();
+        Map<String, Long> labelled = new ConcurrentHashMap<>();
         var informer = client.resources(VirtualMachine.class).inNamespace(ns).inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(VirtualMachine vm) {
@@ -108,6 +118,12 @@ public final class ControlPlaneBench {
             @Override
             public void onUpdate(VirtualMachine old, VirtualMachine vm) {
                 String node = vm.getMetadata().getLabels() == null ? null : vm.getMetadata().getLabels().get(CirrusApi.NODE_LABEL);
+                if (vm.getStatus() != null && vm.getStatus().nodeName != null) {
+                    placed.putIfAbsent(vm.getMetadata().getName(), System.nanoTime());
+                }
+                if (node != null) {
+                    labelled.putIfAbsent(vm.getMetadata().getName(), System.nanoTime());
+                }
                 if (node != null && byName.containsKey(node)) {
                     byName.get(node).act(vm);
                 }
@@ -128,8 +144,10 @@ public final class ControlPlaneBench {
         double conflictsBefore = vmWrites(true);
         Map<String, Double> detailBefore = vmWritesByKind();
 
+        Map<String, Long> cpuBefore = cpuTicks();
+        System.out.printf("DETAIL %s starts-at=%s%n", label, java.time.Instant.now());
         long t0 = System.nanoTime();
-        ExecutorService creators = Executors.newFixedThreadPool(16);
+        ExecutorService creators = Executors.newFixedThreadPool(clients);
         for (int i = 0; i < vmCount; i++) {
             String name = "vm-" + i;
             creators.submit(() -> {
@@ -150,14 +168,28 @@ public final class ControlPlaneBench {
         creators.awaitTermination(5, TimeUnit.MINUTES);
         boolean all = waitFor(() -> running.size() >= vmCount, Duration.ofMinutes(5));
         double allRunningSeconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Long> cpuAfter = cpuTicks();
+        cpuAfter.forEach((who, ticks) -> System.out.printf("DETAIL %s cpu %s=%.1fms/vm%n", label, who,
+                (ticks - cpuBefore.getOrDefault(who, 0L)) * 10.0 / vmCount));
         Thread.sleep(2000); // let trailing writes land before reading the counters
         double writesPerVm = (vmWrites(false) - writesBefore) / vmCount - 1;
         double conflictsPerVm = (vmWrites(true) - conflictsBefore) / vmCount;
-        vmWritesByKind().forEach((kind, n) -> System.out.printf("DETAIL %s %s/vm=%.2f%n", label, kind,
-                (n - detailBefore.getOrDefault(kind, 0.0)) / vmCount));
+        vmWritesByKind().forEach((kind, n) -> {
+            double perVm = (n - detailBefore.getOrDefault(kind, 0.0)) / vmCount;
+            if (perVm >= 0.01) {
+                System.out.printf("DETAIL %s %s/vm=%.2f%n", label, kind, perVm);
+            }
+        });
         sampler.shutdownNow();
         informer.stop();
 
+        System.out.printf("DETAIL %s creates-done=%.2fs%n", label, (created.values().stream().mapToLong(Long::longValue).max().orElse(t0) - t0) / 1e9);
+        for (var stage : List.of(Map.entry("placed", placed), Map.entry("labelled", labelled), Map.entry("running", running))) {
+            List<Double> l = new ArrayList<>();
+            created.forEach((n, c) -> { Long r = stage.getValue().get(n); if (r != null) l.add((r - c) / 1e9); });
+            Collections.sort(l);
+            System.out.printf("DETAIL %s create->%s p50=%.3f p95=%.3f%n", label, stage.getKey(), pct(l, 50), pct(l, 95));
+        }
         List<Double> latencies = new ArrayList<>();
         created.forEach((name, c) -> {
             Long r = running.get(name);
@@ -170,12 +202,33 @@ public final class ControlPlaneBench {
         String metrics = scrape();
         double reconciles = metric(metrics, "cirrus_reconcile_seconds_count{kind=\"VirtualMachine\"");
         double reconcileSeconds = metric(metrics, "cirrus_reconcile_seconds_sum{kind=\"VirtualMachine\"");
-        return String.format("BENCH %s vms=%d nodes=%d running=%d%s all-running=%.1fs p50=%.3fs p95=%.3fs p99=%.3fs "
+        return String.format("BENCH %s vms=%d nodes=%d clients=%d running=%d%s all-running=%.1fs p50=%.3fs p95=%.3fs p99=%.3fs "
                         + "writes/vm=%.2f (excluding the user's create; 409 conflicts/vm=%.2f) operator-peak-heap=%.0fMiB "
                         + "vm-reconciles=%.0f mean-reconcile=%.1fms",
-                label, vmCount, nodeCount, running.size(), all ? "" : " (TIMEOUT)", allRunningSeconds,
+                label, vmCount, nodeCount, clients, running.size(), all ? "" : " (TIMEOUT)", allRunningSeconds,
                 pct(latencies, 50), pct(latencies, 95), pct(latencies, 99), writesPerVm, conflictsPerVm, peakHeap.get() / 1048576.0,
                 reconciles, reconciles == 0 ? 0 : reconcileSeconds / reconciles * 1000);
+    }
+
+    /** CPU time (clock ticks, 1/100 s) of the processes sharing the machine, by role, from /proc. */
+    private static Map<String, Long> cpuTicks() {
+        Map<String, Long> ticks = new java.util.TreeMap<>();
+        long self = ProcessHandle.current().pid();
+        ProcessHandle.allProcesses().forEach(p -> {
+            String cmd = p.info().commandLine().orElse("");
+            String role = p.pid() == self ? "driver" : cmd.contains("kube-apiserver") ? "apiserver"
+                    : cmd.contains("quarkus-run.jar") ? "operator" : cmd.matches(".*/etcd( .*|$)") ? "etcd" : null;
+            if (role == null) {
+                return;
+            }
+            try {
+                String[] stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat")).replaceAll(".*\\) ", "").split(" ");
+                ticks.merge(role, Long.parseLong(stat[11]) + Long.parseLong(stat[12]), Long::sum);
+            } catch (IOException | RuntimeException e) {
+                // The process went away.
+            }
+        });
+        return ticks;
     }
 
     private static double pct(List<Double> sorted, int p) {
@@ -229,14 +282,14 @@ public final class ControlPlaneBench {
         return sum;
     }
 
-    /** VM writes per verb, subresource, client and answer code (printed as DETAIL lines, not recorded). */
+    /** API requests per resource, verb, subresource and answer code (printed as DETAIL lines, not recorded). */
     private Map<String, Double> vmWritesByKind() {
         Map<String, Double> byKind = new java.util.TreeMap<>();
         Matcher m = VM_WRITES.matcher(client.raw("/metrics"));
         while (m.find()) {
             String labels = m.group(1);
-            if (labels.contains("resource=\"virtualmachines\"") && labels.matches(".*verb=\"(POST|PUT|PATCH|APPLY)\".*")) {
-                String kind = labels.replaceAll(".*verb=\"([A-Z]+)\".*", "$1") + ":" + labels.replaceAll(".*subresource=\"([a-z]*)\".*", "$1")
+            if (labels.matches(".*verb=\"(POST|PUT|PATCH|APPLY|GET|LIST)\".*")) {
+                String kind = labels.replaceAll(".*[^b]resource=\"([a-z]*)\".*", "$1") + ":" + labels.replaceAll(".*verb=\"([A-Z]+)\".*", "$1") + ":" + labels.replaceAll(".*subresource=\"([a-z]*)\".*", "$1")
                         + ":" + labels.replaceAll(".*code=\"([0-9]+)\".*", "$1");
                 byKind.merge(kind, Double.parseDouble(m.group(2)), Double::sum);
             }
