@@ -6,13 +6,8 @@ import java.nio.file.Path;
  * One step that changes the host. {@link #owner()} is the network key ("ns/name"), the port key
  * ("vmUid/interface") or {@link #GC}: a failed step is reported on its owner and the others go on.
  */
-public sealed interface Action {
+public sealed interface Action extends PlannedStep {
     String GC = "gc";
-
-    String owner();
-
-    /** For the report and logs. */
-    String describe();
 
     record CreateBridge(String owner, String name, int mtu) implements Action {
         public String describe() {

@@ -4,13 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import org.jboss.logging.Logger;
 
 import dev.cirrus.node.host.HostCommands;
 import dev.cirrus.node.network.ObservedNode.Link;
@@ -21,7 +19,6 @@ import dev.cirrus.node.network.ObservedNode.Link;
  * on) → observe again → report, so readiness is what the host shows afterwards, not what was tried.
  */
 public final class LinuxNetworkDataplane implements NetworkDataplane {
-    private static final Logger LOG = Logger.getLogger(LinuxNetworkDataplane.class);
     private final HostCommands host;
     private final NetworkPlanner planner;
     private final StateFile stateFile;
@@ -42,27 +39,12 @@ public final class LinuxNetworkDataplane implements NetworkDataplane {
         List<Repair> repairs = Repairs.of(plan, before);
 
         ActionRunner runner = new ActionRunner(node);
-        Map<String, String> failures = new LinkedHashMap<>();
-        List<String> applied = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
-        for (Action action : plan) {
-            if (failures.containsKey(action.owner()) && !Action.GC.equals(action.owner())) {
-                continue; // later steps of a failed network or port build on the failed one
-            }
-            try {
-                runner.run(action);
-                applied.add(action.describe());
-            } catch (RuntimeException e) {
-                LOG.warnf("%s: %s failed: %s", action.owner(), action.describe(), e.getMessage());
-                failures.putIfAbsent(action.owner(), action.describe() + " failed: " + e.getMessage());
-                failed.add(action.owner() + ": " + action.describe() + " failed: " + e.getMessage());
-            }
-        }
+        PlanRun run = PlanRun.execute(plan, runner::run, Set.of());
 
         ObservedNode after = observer.observe(desired);
         stateFile.write(record(desired, after));
         List<Action> remaining = planner.plan(desired, after);
-        return report(desired, after, remaining, failures, repairs, applied, failed);
+        return report(desired, after, remaining, run.failures(), repairs, run.applied(), run.failed());
     }
 
     private NodeNetworkReport report(NodeNetworkDesired desired, ObservedNode after, List<Action> remaining,

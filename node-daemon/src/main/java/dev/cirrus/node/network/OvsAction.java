@@ -7,12 +7,8 @@ import java.util.List;
  * {@link Action#GC}, or {@link #NODE} for the integration bridge and its flow table, whose failure
  * leaves every network not ready.
  */
-public sealed interface OvsAction {
+public sealed interface OvsAction extends PlannedStep {
     String NODE = "node";
-
-    String owner();
-
-    String describe();
 
     /** Add the bridge if missing and (re)assert its datapath type; fails when vswitchd rejects it. */
     record EnsureBridge(String bridge, String datapathType, String nodeName) implements OvsAction {

@@ -4,13 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import org.jboss.logging.Logger;
 
 import dev.cirrus.node.host.HostCommands;
 
@@ -21,7 +19,6 @@ import dev.cirrus.node.host.HostCommands;
  * port; a failure of the bridge or its flows stops the rest) → observe again → report.
  */
 public final class OvsNetworkDataplane implements NetworkDataplane {
-    private static final Logger LOG = Logger.getLogger(OvsNetworkDataplane.class);
     private final HostCommands host;
     private final Path stateDir;
     private final OvsSettings settings;
@@ -45,29 +42,13 @@ public final class OvsNetworkDataplane implements NetworkDataplane {
         List<String> repairs = OvsRepairs.describe(plan, before);
 
         OvsActionRunner runner = new OvsActionRunner(node, client);
-        Map<String, String> failures = new LinkedHashMap<>();
-        List<String> applied = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
-        for (OvsAction action : plan) {
-            boolean skip = failures.containsKey(OvsAction.NODE)
-                    || failures.containsKey(action.owner()) && !Action.GC.equals(action.owner());
-            if (skip) {
-                continue; // later steps build on the failed one (or on the bridge)
-            }
-            try {
-                runner.run(action);
-                applied.add(action.describe());
-            } catch (RuntimeException e) {
-                LOG.warnf("%s: %s failed: %s", action.owner(), action.describe(), e.getMessage());
-                failures.putIfAbsent(action.owner(), action.describe() + " failed: " + e.getMessage());
-                failed.add(action.owner() + ": " + action.describe() + " failed: " + e.getMessage());
-            }
-        }
+        // Everything builds on the integration bridge and its flow table.
+        PlanRun run = PlanRun.execute(plan, runner::run, Set.of(OvsAction.NODE));
 
         OvsObserved after = observer.observe(desired);
         observer.record(record(desired, after));
         List<OvsAction> remaining = planner.plan(desired, after);
-        return report(desired, after, remaining, failures, repairs, applied, failed);
+        return report(desired, after, remaining, run.failures(), repairs, run.applied(), run.failed());
     }
 
     private NodeNetworkReport report(NodeNetworkDesired desired, OvsObserved after, List<OvsAction> remaining,
