@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.client.utils.Utils;
  * <p>Fabric8 7.5's token refresh runs before every request once the client is a minute old, and it
  * moves its "last refreshed" mark only when it finds a token. A certificate identity has none, so
  * from then on every request re-read and re-parsed the whole kubeconfig (YAML, certificates): in
- * the control-plane benchmark this was most of the operator's CPU. A token source that has no token
+ * the 1,000-VM run of the control-plane benchmark it showed in every API call. A token source that has no token
  * makes that refresh a no-op; a token-based identity (in the cluster) is left as it is.
  */
 public final class ClientCertificateIdentity {
