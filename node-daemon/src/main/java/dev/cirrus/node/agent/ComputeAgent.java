@@ -106,6 +106,11 @@ final class ComputeAgent implements AutoCloseable {
                 config.allowPrivateImageUrls(), Clock.systemUTC());
     }
 
+    /** What {@code auto} resolved to (the KVM probe), or the configured type. */
+    DomainType domainType() {
+        return type;
+    }
+
     private LibvirtDomains libvirt() {
         if (libvirt == null) {
             libvirt = LibvirtDomains.connect(config.libvirtUri(), LibvirtDomains.qemuRunDirOf(config.libvirtUri()));

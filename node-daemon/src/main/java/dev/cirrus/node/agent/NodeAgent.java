@@ -122,6 +122,7 @@ public class NodeAgent {
             images = client.resources(Image.class).inAnyNamespace().inform(cast(trigger));
             compute = new ComputeAgent(config, host, domain -> requestResync(),
                     (ns, name) -> client.secrets().inNamespace(ns).withName(name).get());
+            report.domainType(compute.domainType().xmlValue());
         }
         nodes = client.resources(Hypervisor.class).inform(new ResourceEventHandler<>() {
             // Every node beats every few seconds: only what peers are built from warrants a resync.

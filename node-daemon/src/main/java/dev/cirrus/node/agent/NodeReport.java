@@ -18,6 +18,7 @@ public class NodeReport {
     private final AtomicReference<List<NetworkEntry>> networks = new AtomicReference<>(List.of());
     private final AtomicReference<Integer> vms = new AtomicReference<>(0);
     private final AtomicReference<List<ImageCacheEntry>> images = new AtomicReference<>(List.of());
+    private volatile String domainType;
     private volatile Runnable onChange = () -> { };
 
     public List<NetworkEntry> networks() {
@@ -47,6 +48,16 @@ public class NodeReport {
                 || !Serialization.asJson(previousImages).equals(Serialization.asJson(latestImages))) {
             onChange.run();
         }
+    }
+
+    /** The libvirt domain type this node's VMs get (kvm or qemu); null on a node without compute. */
+    public String domainType() {
+        return domainType;
+    }
+
+    public void domainType(String type) {
+        this.domainType = type;
+        onChange.run();
     }
 
     public void onChange(Runnable publisher) {

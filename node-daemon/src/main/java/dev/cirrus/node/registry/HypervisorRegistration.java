@@ -100,6 +100,7 @@ public class HypervisorRegistration {
         status.networks = report.networks();
         status.vms = report.vms();
         status.images = report.images().isEmpty() ? null : report.images();
+        status.domainType = report.domainType();
         status.conditions = List.of(new Condition(beat, "node daemon is beating", null, "Heartbeat", "True", ConditionTypes.READY));
         return status;
     }

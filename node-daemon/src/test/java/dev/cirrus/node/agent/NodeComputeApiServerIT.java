@@ -26,6 +26,7 @@ import dev.cirrus.api.ConditionTypes;
 import dev.cirrus.api.Conditions;
 import dev.cirrus.api.v1alpha1.OverlayNetwork;
 import dev.cirrus.api.v1alpha1.OverlayNetworkStatus;
+import dev.cirrus.api.v1alpha1.Hypervisor;
 import dev.cirrus.api.v1alpha1.VirtualMachine;
 import dev.cirrus.api.v1alpha1.VirtualMachineStatus;
 import dev.cirrus.api.v1alpha1.VmPhase;
@@ -196,6 +197,9 @@ class NodeComputeApiServerIT {
         assertThat(dhcp()).startsWith(EP_IP + "/24");
         await().atMost(Duration.ofSeconds(60)).until(() -> ping(VM_IP));
         long pinged = System.nanoTime();
+        // Each Hypervisor says which domain type its VMs get (configured qemu here; none without compute).
+        await().atMost(Duration.ofSeconds(30)).until(() -> "qemu".equals(client.resources(Hypervisor.class).withName(N1).get().getStatus().domainType));
+        assertThat(client.resources(Hypervisor.class).withName(N2).get().getStatus().domainType).isNull();
         awaitConsole(console, "CIRRUS-PROBE gateway OK");
         await().atMost(Duration.ofSeconds(30)).until(() -> Conditions.isTrue(vm("vm1").getStatus().conditions, ConditionTypes.READY));
         System.out.printf("compute IT: VM applied -> domain running %d ms, -> pingable from node 2 %d ms%n",
