@@ -1,6 +1,7 @@
 package dev.cirrus.operator;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
@@ -29,6 +30,10 @@ public class LeaderElection {
     @ConfigProperty(name = "cirrus.operator.leader-election.lease-duration", defaultValue = "15s")
     Duration leaseDuration;
 
+    /** Who holds the Lease, as kubectl shows it: the pod's name in the chart (a random id when unset). */
+    @ConfigProperty(name = "cirrus.operator.leader-election.identity")
+    Optional<String> identity;
+
     /** None (null) when disabled: every replica reconciles. */
     @Produces
     @Dependent
@@ -37,11 +42,12 @@ public class LeaderElection {
         if (!enabled) {
             return null;
         }
-        return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("cirrus-operator")
+        LeaderElectionConfigurationBuilder lease = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("cirrus-operator")
                 .withLeaseNamespace(leaseNamespace)
                 .withLeaseDuration(leaseDuration)
                 .withRenewDeadline(leaseDuration.multipliedBy(2).dividedBy(3))
-                .withRetryPeriod(Duration.ofSeconds(2))
-                .build();
+                .withRetryPeriod(Duration.ofSeconds(2));
+        identity.ifPresent(lease::withIdentity);
+        return lease.build();
     }
 }
