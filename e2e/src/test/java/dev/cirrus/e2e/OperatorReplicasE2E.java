@@ -88,7 +88,7 @@ class OperatorReplicasE2E {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-Dkubeconfig=" + kubeconfig, "-Dquarkus.http.port=" + port,
                 "-Dcirrus.operator.leader-election.identity=" + identity,
-                "-Dcirrus.operator.leader-election.lease-duration=9s", "-jar", jar.toString()));
+                "-Dcirrus.operator.leader-election.lease-duration=5s", "-jar", jar.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new Replica(process, port, log);
     }

@@ -34,6 +34,15 @@ public class LeaderElection {
     @ConfigProperty(name = "cirrus.operator.leader-election.identity")
     Optional<String> identity;
 
+    /**
+     * 2 s, or less for a short lease: the SDK refuses to start unless the renew deadline (2/3 of the
+     * lease) exceeds the retry period plus its jitter (2.2 retry periods).
+     */
+    static Duration retryPeriod(Duration leaseDuration) {
+        Duration fifth = leaseDuration.dividedBy(5);
+        return fifth.compareTo(Duration.ofSeconds(2)) < 0 ? fifth : Duration.ofSeconds(2);
+    }
+
     /** None (null) when disabled: every replica reconciles. */
     @Produces
     @Dependent
@@ -46,7 +55,7 @@ public class LeaderElection {
                 .withLeaseNamespace(leaseNamespace)
                 .withLeaseDuration(leaseDuration)
                 .withRenewDeadline(leaseDuration.multipliedBy(2).dividedBy(3))
-                .withRetryPeriod(Duration.ofSeconds(2));
+                .withRetryPeriod(retryPeriod(leaseDuration));
         identity.ifPresent(lease::withIdentity);
         return lease.build();
     }
