@@ -39,8 +39,8 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
  *
  * Arguments: kubeconfig operator-metrics-url run... where a run is vms:nodes:label[:clients], done in
  * order in this one JVM; clients is how many create the VMs at once (16 by default; 1 is what
- * {@code kubectl apply -f} of a list does: one create after the other); a run labelled "warmup" only warms up (the operator's JIT and this driver's) and
- * prints nothing.
+ * {@code kubectl apply -f} of a list does: one create after the other). A run labelled "warmup..."
+ * only warms up (the operator's JIT and this driver's) and prints nothing.
  */
 public final class ControlPlaneBench {
     private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.eE+]+)", Pattern.MULTILINE);
@@ -142,10 +142,9 @@ public final class ControlPlaneBench {
         sampler.scheduleAtFixedRate(() -> peakHeap.accumulateAndGet(operatorHeap(), Math::max), 0, 200, TimeUnit.MILLISECONDS);
         double writesBefore = vmWrites(false);
         double conflictsBefore = vmWrites(true);
-        Map<String, Double> detailBefore = vmWritesByKind();
+        Map<String, Double> detailBefore = requestsByKind();
 
         Map<String, Long> cpuBefore = cpuTicks();
-        System.out.printf("DETAIL %s starts-at=%s%n", label, java.time.Instant.now());
         long t0 = System.nanoTime();
         ExecutorService creators = Executors.newFixedThreadPool(clients);
         for (int i = 0; i < vmCount; i++) {
@@ -174,7 +173,7 @@ public final class ControlPlaneBench {
         Thread.sleep(2000); // let trailing writes land before reading the counters
         double writesPerVm = (vmWrites(false) - writesBefore) / vmCount - 1;
         double conflictsPerVm = (vmWrites(true) - conflictsBefore) / vmCount;
-        vmWritesByKind().forEach((kind, n) -> {
+        requestsByKind().forEach((kind, n) -> {
             double perVm = (n - detailBefore.getOrDefault(kind, 0.0)) / vmCount;
             if (perVm >= 0.01) {
                 System.out.printf("DETAIL %s %s/vm=%.2f%n", label, kind, perVm);
@@ -283,7 +282,7 @@ public final class ControlPlaneBench {
     }
 
     /** API requests per resource, verb, subresource and answer code (printed as DETAIL lines, not recorded). */
-    private Map<String, Double> vmWritesByKind() {
+    private Map<String, Double> requestsByKind() {
         Map<String, Double> byKind = new java.util.TreeMap<>();
         Matcher m = VM_WRITES.matcher(client.raw("/metrics"));
         while (m.find()) {
